@@ -1,0 +1,162 @@
+package privatecluster
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strings"
+
+	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+	"github.com/lockdown-krm/lockdown/internal/results"
+)
+
+// Kind is the typed config kind of this function.
+const Kind = "PrivateCluster"
+
+// DefaultMasterCIDR is the control plane range used when neither the
+// config nor the cluster names one.
+const DefaultMasterCIDR = "172.16.0.32/28"
+
+// Network policy providers.
+const (
+	DataplaneV2 = "dataplane-v2"
+	Calico      = "calico"
+)
+
+// PrivateCluster is the function config (spec of kind PrivateCluster, or
+// the same keys in a ConfigMap's data). An unset field keeps what the
+// cluster already says, or the default when it says nothing.
+type PrivateCluster struct {
+	// Clusters limits the function to the ContainerClusters so named.
+	Clusters []string `json:"clusters,omitempty"`
+	// MasterIPv4CIDRBlock is the control plane's /28 in a private range.
+	MasterIPv4CIDRBlock string `json:"masterIpv4CidrBlock,omitempty"`
+	// EnablePrivateEndpoint removes the control plane's public endpoint.
+	EnablePrivateEndpoint *bool `json:"enablePrivateEndpoint,omitempty"`
+	// MasterGlobalAccess lets other regions reach the private endpoint.
+	MasterGlobalAccess *bool `json:"masterGlobalAccess,omitempty"`
+	// MasterAuthorizedNetworks may reach the control plane.
+	MasterAuthorizedNetworks *AuthorizedNetworks `json:"masterAuthorizedNetworks,omitempty"`
+	// AllowPublicAuthorizedNetworks permits public ranges of /8 or wider.
+	AllowPublicAuthorizedNetworks bool `json:"allowPublicAuthorizedNetworks,omitempty"`
+	// ClusterSecondaryRangeName and ServicesSecondaryRangeName name the
+	// subnetwork's secondary ranges for pods and Services.
+	ClusterSecondaryRangeName  string `json:"clusterSecondaryRangeName,omitempty"`
+	ServicesSecondaryRangeName string `json:"servicesSecondaryRangeName,omitempty"`
+	// NetworkPolicyProvider is dataplane-v2 (the default) or calico.
+	NetworkPolicyProvider string `json:"networkPolicyProvider,omitempty"`
+	// NodeTag is the network tag the firewall targets; default <cluster>-node.
+	NodeTag string `json:"nodeTag,omitempty"`
+}
+
+// AuthorizedNetwork is one range allowed to reach the control plane.
+type AuthorizedNetwork struct {
+	DisplayName string `json:"displayName"`
+	CIDRBlock   string `json:"cidrBlock"`
+}
+
+// AuthorizedNetworks is the list of authorized networks. In a ConfigMap it
+// is written "name=cidr,name=cidr".
+type AuthorizedNetworks []AuthorizedNetwork
+
+// UnmarshalText reads the ConfigMap form "office=203.0.113.0/24,vpn=10.8.0.0/16".
+func (a *AuthorizedNetworks) UnmarshalText(text []byte) error {
+	list := AuthorizedNetworks{}
+	for _, entry := range fnconfig.SplitList(string(text)) {
+		name, cidr, found := strings.Cut(entry, "=")
+		if !found {
+			return fmt.Errorf("entry %q: expected name=cidr, for example office=203.0.113.0/24", entry)
+		}
+		list = append(list, AuthorizedNetwork{DisplayName: strings.TrimSpace(name), CIDRBlock: strings.TrimSpace(cidr)})
+	}
+	*a = list
+	return nil
+}
+
+var gceName = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
+
+// Validate checks every field before anything runs.
+func (c *PrivateCluster) Validate(src fnconfig.Source, res *results.Collector) {
+	for i, name := range c.Clusters {
+		if name == "" {
+			src.Error(res, fmt.Sprintf("clusters[%d]", i), "empty cluster name")
+		}
+	}
+	if c.MasterIPv4CIDRBlock != "" {
+		if _, problem := parseMasterCIDR(c.MasterIPv4CIDRBlock); problem != "" {
+			src.Error(res, "masterIpv4CidrBlock", "%s", problem)
+		}
+	}
+	if c.MasterAuthorizedNetworks != nil {
+		for i, n := range *c.MasterAuthorizedNetworks {
+			field := fmt.Sprintf("masterAuthorizedNetworks[%d]", i)
+			if n.DisplayName == "" {
+				src.Error(res, field+".displayName", "give the network a name so operators know what it is")
+			}
+			if problem := checkAuthorizedCIDR(n.CIDRBlock, c.AllowPublicAuthorizedNetworks); problem != "" {
+				src.Error(res, field+".cidrBlock", "%s", problem)
+			}
+		}
+	}
+	if (c.ClusterSecondaryRangeName == "") != (c.ServicesSecondaryRangeName == "") {
+		src.Error(res, "clusterSecondaryRangeName", "set both clusterSecondaryRangeName and servicesSecondaryRangeName, or neither")
+	}
+	switch c.NetworkPolicyProvider {
+	case "", DataplaneV2, Calico:
+	default:
+		src.Error(res, "networkPolicyProvider", "unknown provider %q: use %s or %s", c.NetworkPolicyProvider, DataplaneV2, Calico)
+	}
+	if c.NodeTag != "" && !gceName.MatchString(c.NodeTag) {
+		src.Error(res, "nodeTag", "%q is not a valid network tag: lower-case letters, digits and hyphens, starting with a letter, at most 63 characters", c.NodeTag)
+	}
+}
+
+// private IPv4 ranges (RFC 1918) in which GKE accepts a control plane range.
+var privateRanges = []netip.Prefix{
+	netip.MustParsePrefix("10.0.0.0/8"),
+	netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"),
+}
+
+// parseMasterCIDR checks a control plane range and says what is wrong.
+func parseMasterCIDR(s string) (netip.Prefix, string) {
+	p, err := netip.ParsePrefix(s)
+	switch {
+	case err != nil:
+		return p, fmt.Sprintf("%q is not a CIDR range: write it like %s", s, DefaultMasterCIDR)
+	case !p.Addr().Is4():
+		return p, fmt.Sprintf("%s is IPv6: the control plane range must be IPv4", s)
+	case p.Bits() != 28:
+		return p, fmt.Sprintf("%s is a /%d: GKE needs exactly a /28 for the control plane, for example %s", s, p.Bits(), DefaultMasterCIDR)
+	case p.Masked() != p:
+		return p, fmt.Sprintf("%s has host bits set: did you mean %s?", s, p.Masked())
+	case !withinPrivate(p):
+		return p, fmt.Sprintf("%s is not in a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)", s)
+	}
+	return p, ""
+}
+
+// checkAuthorizedCIDR checks one master authorized network. A public range
+// of /8 or wider (0.0.0.0/0 above all) opens the control plane to the
+// internet and is refused unless explicitly allowed.
+func checkAuthorizedCIDR(s string, allowPublic bool) string {
+	p, err := netip.ParsePrefix(s)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("%q is not a CIDR range such as 203.0.113.0/24", s)
+	case p.Masked() != p:
+		return fmt.Sprintf("%s has host bits set: did you mean %s?", s, p.Masked())
+	case !allowPublic && p.Addr().Is4() && p.Bits() <= 8 && !withinPrivate(p):
+		return fmt.Sprintf("%s opens the control plane to a public /%d: list the operators' ranges instead, or set allowPublicAuthorizedNetworks: true if you really mean it", s, p.Bits())
+	}
+	return ""
+}
+
+func withinPrivate(p netip.Prefix) bool {
+	for _, r := range privateRanges {
+		if r.Bits() <= p.Bits() && r.Contains(p.Addr()) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,372 @@
+// Package facts reads what lockdown's functions need to know from the package
+// itself: the clusters and their node pools, the networks and subnetworks
+// with their ranges, master CIDRs, node tags, project ids, and (webhooks.go)
+// the ports the control plane must reach for admission webhooks. Every
+// function reads the package through this one place so they all see the
+// same facts, and users never have to tell a function what the package
+// already says.
+package facts
+
+import (
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	compute "github.com/GoogleCloudPlatform/k8s-config-connector/pkg/clients/generated/apis/compute/v1beta1"
+	container "github.com/GoogleCloudPlatform/k8s-config-connector/pkg/clients/generated/apis/container/v1beta1"
+	kccref "github.com/GoogleCloudPlatform/k8s-config-connector/pkg/clients/generated/apis/k8s/v1alpha1"
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+
+	"github.com/lockdown-krm/lockdown/internal/results"
+)
+
+// Config Connector kinds the facts are built from.
+const (
+	KindCluster    = "ContainerCluster"
+	KindNodePool   = "ContainerNodePool"
+	KindNetwork    = "ComputeNetwork"
+	KindSubnetwork = "ComputeSubnetwork"
+
+	// ProjectIDAnnotation names the GCP project of a Config Connector object,
+	// on the object itself or on its Namespace.
+	ProjectIDAnnotation = "cnrm.cloud.google.com/project-id"
+)
+
+// Key identifies an object of the package by kind, namespace and name.
+type Key struct{ Kind, Namespace, Name string }
+
+// Ref is a Config Connector resource reference: either to an object by
+// name (and namespace), or to something outside the package (External).
+type Ref struct {
+	Name, Namespace, External string
+}
+
+// IsSet tells whether the reference says anything at all.
+func (r Ref) IsSet() bool { return r.Name != "" || r.External != "" }
+
+// String renders the reference for messages.
+func (r Ref) String() string {
+	if r.External != "" {
+		return "external " + r.External
+	}
+	if r.Namespace != "" {
+		return r.Namespace + "/" + r.Name
+	}
+	return r.Name
+}
+
+// Network is a ComputeNetwork of the package.
+type Network struct {
+	Object *fn.KubeObject
+	Spec   compute.ComputeNetworkSpec
+}
+
+// DeletesDefaultRoutes tells whether GCP's default route to the internet
+// is deleted when the network is created.
+func (n *Network) DeletesDefaultRoutes() bool {
+	return n.Spec.DeleteDefaultRoutesOnCreate != nil && *n.Spec.DeleteDefaultRoutesOnCreate
+}
+
+// NamedRange is a subnetwork's secondary range.
+type NamedRange struct {
+	Name   string
+	Prefix netip.Prefix
+	// Field is the range's field path in the subnetwork.
+	Field string
+}
+
+// Subnetwork is a ComputeSubnetwork of the package with its ranges parsed.
+type Subnetwork struct {
+	Object    *fn.KubeObject
+	Spec      compute.ComputeSubnetworkSpec
+	Network   *Network // nil when the network is not in the package
+	Primary   netip.Prefix
+	Secondary []NamedRange
+}
+
+// Range returns the secondary range called name.
+func (s *Subnetwork) Range(name string) (NamedRange, bool) {
+	for _, r := range s.Secondary {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return NamedRange{}, false
+}
+
+// RangeNames lists the secondary range names in declaration order.
+func (s *Subnetwork) RangeNames() []string {
+	names := make([]string, len(s.Secondary))
+	for i, r := range s.Secondary {
+		names[i] = r.Name
+	}
+	return names
+}
+
+// IsDualStack tells whether the subnetwork carries IPv6 as well.
+func (s *Subnetwork) IsDualStack() bool {
+	return s.Spec.StackType != nil && *s.Spec.StackType == "IPV4_IPV6"
+}
+
+// Cluster is a ContainerCluster of the package with what it refers to.
+type Cluster struct {
+	Object     *fn.KubeObject
+	Spec       container.ContainerClusterSpec
+	ProjectID  string      // "" when neither the object nor its Namespace says
+	NetworkRef Ref         // as written, or derived from the subnetwork
+	Network    *Network    // nil when outside the package
+	Subnetwork *Subnetwork // nil when outside the package
+	NodePools  []*NodePool
+}
+
+// Name is the cluster's object name.
+func (c *Cluster) Name() string { return c.Object.GetName() }
+
+// MasterCIDR returns the control plane range the cluster declares.
+func (c *Cluster) MasterCIDR() (netip.Prefix, bool) {
+	pcc := c.Spec.PrivateClusterConfig
+	if pcc == nil || pcc.MasterIpv4CidrBlock == nil {
+		return netip.Prefix{}, false
+	}
+	p, err := netip.ParsePrefix(*pcc.MasterIpv4CidrBlock)
+	return p, err == nil
+}
+
+// NodeTags returns the network tags that every node of the cluster carries:
+// the tags common to all its node pools (and its default node config).
+func (c *Cluster) NodeTags() []string {
+	var sets [][]string
+	if c.Spec.NodeConfig != nil {
+		sets = append(sets, c.Spec.NodeConfig.Tags)
+	}
+	for _, p := range c.NodePools {
+		var tags []string
+		if p.Spec.NodeConfig != nil {
+			tags = p.Spec.NodeConfig.Tags
+		}
+		sets = append(sets, tags)
+	}
+	if len(sets) == 0 {
+		return nil
+	}
+	common := slices.Clone(sets[0])
+	for _, s := range sets[1:] {
+		common = slices.DeleteFunc(common, func(t string) bool { return !slices.Contains(s, t) })
+	}
+	slices.Sort(common)
+	return slices.Compact(common)
+}
+
+// NodePool is a ContainerNodePool of the package.
+type NodePool struct {
+	Object  *fn.KubeObject
+	Spec    container.ContainerNodePoolSpec
+	Cluster *Cluster // nil when its cluster is not in the package
+}
+
+// Package holds the facts of one ResourceList.
+type Package struct {
+	Items       fn.KubeObjects
+	Clusters    []*Cluster
+	NodePools   []*NodePool
+	Networks    []*Network
+	Subnetworks []*Subnetwork
+
+	namespaces  map[string]*fn.KubeObject
+	networks    map[Key]*Network
+	subnetworks map[Key]*Subnetwork
+	clusters    map[Key]*Cluster
+}
+
+// Read gathers the facts of items. Objects that cannot be read as their
+// Config Connector type are reported as errors and left out of the facts.
+func Read(items fn.KubeObjects, res *results.Collector) *Package {
+	p := &Package{
+		Items:       items,
+		namespaces:  map[string]*fn.KubeObject{},
+		networks:    map[Key]*Network{},
+		subnetworks: map[Key]*Subnetwork{},
+		clusters:    map[Key]*Cluster{},
+	}
+	for _, obj := range items {
+		p.index(obj, res)
+	}
+	for _, s := range p.Subnetworks {
+		s.Network = p.networks[refKey(KindNetwork, s.Object, refOf(&s.Spec.NetworkRef))]
+	}
+	for _, c := range p.Clusters {
+		p.linkCluster(c)
+	}
+	for _, np := range p.NodePools {
+		np.Cluster = p.clusters[refKey(KindCluster, np.Object, refOf(&np.Spec.ClusterRef))]
+		if np.Cluster != nil {
+			np.Cluster.NodePools = append(np.Cluster.NodePools, np)
+		}
+	}
+	return p
+}
+
+func (p *Package) index(obj *fn.KubeObject, res *results.Collector) {
+	kind := obj.GetKind()
+	switch {
+	case kind == "Namespace" && obj.GetAPIVersion() == "v1":
+		p.namespaces[obj.GetName()] = obj
+	case !isKCC(obj):
+		return
+	case kind == KindCluster:
+		c := &Cluster{Object: obj}
+		if decode(obj, &c.Spec, res) {
+			p.Clusters = append(p.Clusters, c)
+			p.clusters[keyOf(obj)] = c
+		}
+	case kind == KindNodePool:
+		np := &NodePool{Object: obj}
+		if decode(obj, &np.Spec, res) {
+			p.NodePools = append(p.NodePools, np)
+		}
+	case kind == KindNetwork:
+		n := &Network{Object: obj}
+		if decode(obj, &n.Spec, res) {
+			p.Networks = append(p.Networks, n)
+			p.networks[keyOf(obj)] = n
+		}
+	case kind == KindSubnetwork:
+		s := &Subnetwork{Object: obj}
+		if decode(obj, &s.Spec, res) && s.parseRanges(res) {
+			p.Subnetworks = append(p.Subnetworks, s)
+			p.subnetworks[keyOf(obj)] = s
+		}
+	}
+}
+
+func (p *Package) linkCluster(c *Cluster) {
+	c.ProjectID = p.ProjectID(c.Object)
+	if c.Spec.SubnetworkRef != nil {
+		c.Subnetwork = p.subnetworks[refKey(KindSubnetwork, c.Object, refOf(c.Spec.SubnetworkRef))]
+	}
+	if c.Spec.NetworkRef != nil {
+		c.NetworkRef = refOf(c.Spec.NetworkRef)
+		if c.NetworkRef.Namespace == "" && c.NetworkRef.External == "" {
+			c.NetworkRef.Namespace = c.Object.GetNamespace()
+		}
+		c.Network = p.networks[refKey(KindNetwork, c.Object, c.NetworkRef)]
+	} else if c.Subnetwork != nil {
+		c.NetworkRef = refOf(&c.Subnetwork.Spec.NetworkRef)
+		c.Network = c.Subnetwork.Network
+	}
+}
+
+// Cluster returns the cluster named name (in any namespace when namespace is "").
+func (p *Package) Cluster(namespace, name string) *Cluster {
+	for _, c := range p.Clusters {
+		if c.Name() == name && (namespace == "" || c.Object.GetNamespace() == namespace) {
+			return c
+		}
+	}
+	return nil
+}
+
+// SubnetworksOn returns the package's subnetworks on the cluster's network.
+func (p *Package) SubnetworksOn(c *Cluster) []*Subnetwork {
+	var out []*Subnetwork
+	for _, s := range p.Subnetworks {
+		if s == c.Subnetwork || (c.Network != nil && s.Network == c.Network) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// SameNetwork tells whether two clusters are on the same VPC network, as far
+// as the package can tell.
+func SameNetwork(a, b *Cluster) bool {
+	switch {
+	case a.Network != nil || b.Network != nil:
+		return a.Network == b.Network
+	case a.NetworkRef.External != "" || b.NetworkRef.External != "":
+		return a.NetworkRef.External == b.NetworkRef.External
+	}
+	return false
+}
+
+// ProjectID returns the GCP project of obj: its own project-id annotation,
+// else the one on its Namespace in the package, else "".
+func (p *Package) ProjectID(obj *fn.KubeObject) string {
+	if id := obj.GetAnnotation(ProjectIDAnnotation); id != "" {
+		return id
+	}
+	if ns, ok := p.namespaces[obj.GetNamespace()]; ok && obj.GetNamespace() != "" {
+		return ns.GetAnnotation(ProjectIDAnnotation)
+	}
+	return ""
+}
+
+func (s *Subnetwork) parseRanges(res *results.Collector) bool {
+	ok := true
+	if s.Spec.IpCidrRange != nil {
+		p, err := netip.ParsePrefix(*s.Spec.IpCidrRange)
+		if err != nil {
+			res.Error(s.Object, "spec.ipCidrRange", "%q is not a CIDR range such as 10.0.0.0/20", *s.Spec.IpCidrRange)
+			ok = false
+		}
+		s.Primary = p
+	}
+	for i, r := range s.Spec.SecondaryIpRange {
+		field := "spec.secondaryIpRange[" + strconv.Itoa(i) + "].ipCidrRange"
+		if r.IpCidrRange == nil {
+			continue // a reserved internal range: its addresses are not in the package
+		}
+		p, err := netip.ParsePrefix(*r.IpCidrRange)
+		if err != nil {
+			res.Error(s.Object, field, "%q is not a CIDR range such as 10.4.0.0/14", *r.IpCidrRange)
+			ok = false
+			continue
+		}
+		s.Secondary = append(s.Secondary, NamedRange{Name: r.RangeName, Prefix: p, Field: field})
+	}
+	return ok
+}
+
+func decode(obj *fn.KubeObject, spec any, res *results.Collector) bool {
+	sub, found, err := obj.NestedSubObject("spec")
+	if err != nil {
+		res.Error(obj, "spec", "spec must be an object: %v", err)
+		return false
+	}
+	if !found {
+		return true
+	}
+	if err := sub.As(spec); err != nil {
+		res.Error(obj, "spec", "not a valid %s: %v", obj.GetKind(), err)
+		return false
+	}
+	return true
+}
+
+func isKCC(obj *fn.KubeObject) bool {
+	group, _ := fn.ParseGroupVersion(obj.GetAPIVersion())
+	return strings.HasSuffix(group, ".cnrm.cloud.google.com")
+}
+
+func keyOf(obj *fn.KubeObject) Key {
+	return Key{Kind: obj.GetKind(), Namespace: obj.GetNamespace(), Name: obj.GetName()}
+}
+
+// refKey is the key a reference from obj points at; an external reference
+// points at nothing in the package.
+func refKey(kind string, from *fn.KubeObject, r Ref) Key {
+	if r.External != "" || r.Name == "" {
+		return Key{}
+	}
+	ns := r.Namespace
+	if ns == "" {
+		ns = from.GetNamespace()
+	}
+	return Key{Kind: kind, Namespace: ns, Name: r.Name}
+}
+
+func refOf(r *kccref.ResourceRef) Ref {
+	return Ref{Name: r.Name, Namespace: r.Namespace, External: r.External}
+}
+

@@ -1,0 +1,274 @@
+// Package fnconfig reads a function's config strictly. Every lockdown
+// function takes either its typed config object
+//
+//	apiVersion: fn.lockdown.dev/v1alpha1
+//	kind: PrivateCluster        # named after the function
+//	spec: {...}
+//
+// or a ConfigMap whose data keys are the same field names, so that
+// `kpt fn eval --exec BIN -- key=value` works. An unknown field or a value of
+// the wrong type is an error result with its field path; nothing is guessed.
+package fnconfig
+
+import (
+	"encoding"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+
+	"github.com/lockdown-krm/lockdown/internal/results"
+)
+
+// APIVersion is the apiVersion of every lockdown function config kind.
+const APIVersion = "fn.lockdown.dev/v1alpha1"
+
+// Source remembers where the config came from so that findings about it
+// can name the right object and field path.
+type Source struct {
+	// Object is the function config as given; empty when none was given.
+	Object *fn.KubeObject
+	// prefix is "spec" for the typed kind and "data" for a ConfigMap.
+	prefix string
+}
+
+// Field returns the field path of a config field as the user wrote it:
+// "spec.masterIpv4CidrBlock" or "data.masterIpv4CidrBlock".
+func (s Source) Field(path string) string {
+	if s.prefix == "" {
+		return "spec." + path
+	}
+	return s.prefix + "." + path
+}
+
+// Error records an error about a config field.
+func (s Source) Error(res *results.Collector, path, format string, args ...any) {
+	res.Error(s.Object, s.Field(path), format, args...)
+}
+
+// Load decodes the function config into cfg, a pointer to the function's
+// config struct (its json tags are the field names). It returns false, with
+// error results recorded, when the config cannot be used.
+func Load(obj *fn.KubeObject, kind string, cfg any, res *results.Collector) (Source, bool) {
+	src := Source{Object: obj}
+	switch {
+	case obj == nil || obj.IsEmpty() || fn.EmptyFunctionConfig(obj):
+		return src, true
+	case obj.GetKind() == "ConfigMap" && obj.GetAPIVersion() == "v1":
+		src.prefix = "data"
+		return src, loadConfigMap(src, cfg, res)
+	case obj.GetKind() == kind && obj.GetAPIVersion() == APIVersion:
+		src.prefix = "spec"
+		return src, loadTyped(src, cfg, res)
+	default:
+		res.Error(obj, "", "unknown function config %s %s: use kind %s with apiVersion %s, or a ConfigMap",
+			obj.GetAPIVersion(), obj.GetKind(), kind, APIVersion)
+		return src, false
+	}
+}
+
+func loadTyped(src Source, cfg any, res *results.Collector) bool {
+	var whole map[string]any
+	if err := src.Object.As(&whole); err != nil {
+		res.Error(src.Object, "", "cannot read the function config: %v", err)
+		return false
+	}
+	ok := true
+	for _, key := range sortedKeys(whole) {
+		if key != "apiVersion" && key != "kind" && key != "metadata" && key != "spec" {
+			res.Error(src.Object, key, "unknown field %q: the settings go under spec", key)
+			ok = false
+		}
+	}
+	spec, found := whole["spec"]
+	if !found || spec == nil {
+		return ok
+	}
+	if !checkKnownFields(src, "", spec, reflect.TypeOf(cfg).Elem(), res) {
+		return false
+	}
+	raw, err := json.Marshal(spec)
+	if err != nil {
+		res.Error(src.Object, "spec", "cannot read the function config: %v", err)
+		return false
+	}
+	if err := json.Unmarshal(raw, cfg); err != nil {
+		field, msg := "spec", err.Error()
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			field = src.Field(typeErr.Field)
+			msg = fmt.Sprintf("expected %s, got a %s", describeType(typeErr.Type), typeErr.Value)
+		}
+		res.Error(src.Object, field, "%s", msg)
+		return false
+	}
+	return ok
+}
+
+// checkKnownFields walks the decoded YAML beside the Go type and reports
+// every key the type does not have, with its full path.
+func checkKnownFields(src Source, path string, value any, t reflect.Type, res *results.Collector) bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	ok := true
+	switch v := value.(type) {
+	case map[string]any:
+		if t.Kind() == reflect.Map {
+			for _, key := range sortedKeys(v) {
+				ok = checkKnownFields(src, join(path, key), v[key], t.Elem(), res) && ok
+			}
+			return ok
+		}
+		if t.Kind() != reflect.Struct {
+			return true // the JSON decoder reports the type mismatch
+		}
+		fields := jsonFields(t)
+		for _, key := range sortedKeys(v) {
+			f, known := fields[key]
+			if !known {
+				src.Error(res, join(path, key), "unknown field %q; known fields: %s", key, strings.Join(sortedKeys(fields), ", "))
+				ok = false
+				continue
+			}
+			ok = checkKnownFields(src, join(path, key), v[key], f.Type, res) && ok
+		}
+	case []any:
+		if t.Kind() != reflect.Slice {
+			return true
+		}
+		for i, item := range v {
+			ok = checkKnownFields(src, fmt.Sprintf("%s[%d]", path, i), item, t.Elem(), res) && ok
+		}
+	}
+	return ok
+}
+
+func loadConfigMap(src Source, cfg any, res *results.Collector) bool {
+	data, _, err := src.Object.NestedStringMap("data")
+	if err != nil {
+		res.Error(src.Object, "data", "ConfigMap data must map names to strings: %v", err)
+		return false
+	}
+	target := reflect.ValueOf(cfg).Elem()
+	fields := jsonFields(target.Type())
+	ok := true
+	for _, key := range sortedKeys(data) {
+		f, known := fields[key]
+		if !known {
+			src.Error(res, key, "unknown key %q; known keys: %s", key, strings.Join(sortedKeys(fields), ", "))
+			ok = false
+			continue
+		}
+		if err := setFromString(target.FieldByIndex(f.Index), data[key]); err != nil {
+			src.Error(res, key, "%v", err)
+			ok = false
+		}
+	}
+	return ok
+}
+
+var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+
+// setFromString parses one ConfigMap value into a config field. Lists are
+// comma-separated; a type with its own text form (UnmarshalText) parses itself.
+func setFromString(field reflect.Value, s string) error {
+	if field.Addr().Type().Implements(textUnmarshaler) {
+		return field.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s))
+	}
+	if field.Kind() == reflect.Pointer {
+		v := reflect.New(field.Type().Elem())
+		if err := setFromString(v.Elem(), s); err != nil {
+			return err
+		}
+		field.Set(v)
+		return nil
+	}
+	switch field.Kind() {
+	case reflect.String:
+		field.SetString(strings.TrimSpace(s))
+	case reflect.Bool:
+		b, err := strconv.ParseBool(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("expected true or false, got %q", s)
+		}
+		field.SetBool(b)
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		i, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		if err != nil {
+			return fmt.Errorf("expected a whole number, got %q", s)
+		}
+		field.SetInt(i)
+	case reflect.Slice:
+		if field.Type().Elem().Kind() != reflect.String {
+			return fmt.Errorf("cannot be set from a ConfigMap: use the typed config kind")
+		}
+		field.Set(reflect.ValueOf(SplitList(s)))
+	default:
+		return fmt.Errorf("cannot be set from a ConfigMap: use the typed config kind")
+	}
+	return nil
+}
+
+// SplitList splits a comma-separated ConfigMap value, trimming blanks and
+// dropping empty entries, so "a, b,," is [a b].
+func SplitList(s string) []string {
+	out := []string{}
+	for part := range strings.SplitSeq(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// jsonFields maps json field names of a struct type to their fields.
+func jsonFields(t reflect.Type) map[string]reflect.StructField {
+	fields := map[string]reflect.StructField{}
+	for _, f := range reflect.VisibleFields(t) {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" || name == "-" || !f.IsExported() {
+			continue
+		}
+		fields[name] = f
+	}
+	return fields
+}
+
+func describeType(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		return "a whole number"
+	case reflect.Slice:
+		return "a list"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	}
+	return "a " + t.Kind().String()
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

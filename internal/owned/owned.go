@@ -1,0 +1,158 @@
+// Package owned keeps track of the objects a generator made. Each generated
+// object carries an owner annotation naming the function and the config
+// object that produced it, and a stable file path. On every run a generator
+// hands its complete desired set to Reconcile, which replaces what the owner
+// made before, prunes what it no longer makes, and refuses to overwrite an
+// object that somebody else owns.
+package owned
+
+import (
+	"strings"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+
+	"github.com/lockdown-krm/lockdown/internal/results"
+)
+
+// Annotation marks a generated object with its owner.
+const Annotation = "fn.lockdown.dev/owner"
+
+// Annotations a generated object must never inherit from the inputs it was
+// derived from: they belong to the file the input came from.
+var fileAnnotations = []string{
+	results.PathAnnotation, results.IndexAnnotation,
+	results.LegacyPathAnnotation, results.LegacyIndexAnnotation,
+	"internal.config.kubernetes.io/id", "config.k8s.io/id",
+	"config.kubernetes.io/local-config",
+}
+
+// Owner identifies one generator run: the function and its config object.
+// Two steps of the same function with different configs own different
+// objects and do not prune each other's.
+type Owner struct {
+	Function   string // e.g. "cluster-firewall"
+	ConfigKind string // e.g. "ClusterFirewall" or "ConfigMap"; "" without config
+	ConfigName string
+}
+
+// OwnerOf builds the owner for function run with config (which may be empty).
+func OwnerOf(function string, config *fn.KubeObject) Owner {
+	o := Owner{Function: function}
+	if config != nil && !config.IsEmpty() {
+		o.ConfigKind, o.ConfigName = config.GetKind(), config.GetName()
+	}
+	return o
+}
+
+// String is the annotation value: "cluster-firewall/ClusterFirewall/default".
+func (o Owner) String() string {
+	if o.ConfigKind == "" {
+		return o.Function
+	}
+	return o.Function + "/" + o.ConfigKind + "/" + o.ConfigName
+}
+
+// Path is the stable file a generated object is written to, relative to the
+// package: "<function>/<kind>_<name>.yaml" in lower case.
+func (o Owner) Path(obj *fn.KubeObject) string {
+	name := obj.GetName()
+	if ns := obj.GetNamespace(); ns != "" {
+		name = ns + "_" + name
+	}
+	return o.Function + "/" + strings.ToLower(obj.GetKind()) + "_" + name + ".yaml"
+}
+
+// Reconcile returns items with the owner's previously generated objects
+// replaced by desired, and those it no longer generates pruned. Changes are
+// reported as info results. If a desired object would overwrite an object
+// the owner does not own, it records an error naming both files and returns
+// items untouched.
+func Reconcile(items fn.KubeObjects, owner Owner, desired []*fn.KubeObject, res *results.Collector) fn.KubeObjects {
+	for _, obj := range desired {
+		if err := owner.mark(obj); err != nil {
+			res.Error(obj, "", "cannot mark generated object: %v", err)
+		}
+	}
+	if !checkConflicts(items, owner, desired, res) {
+		return items
+	}
+	wanted := map[string]*fn.KubeObject{}
+	for _, obj := range desired {
+		wanted[identity(obj)] = obj
+	}
+	out := make(fn.KubeObjects, 0, len(items)+len(desired))
+	for _, obj := range items {
+		if obj.GetAnnotation(Annotation) != owner.String() {
+			out = append(out, obj)
+			continue
+		}
+		if _, still := wanted[identity(obj)]; !still {
+			res.Info(obj, "", "pruned: %s no longer generates it", owner)
+		}
+	}
+	for _, obj := range desired {
+		out = append(out, obj)
+	}
+	return out
+}
+
+// checkConflicts reports every desired object that has the identity of an
+// object in items owned by someone else.
+func checkConflicts(items fn.KubeObjects, owner Owner, desired []*fn.KubeObject, res *results.Collector) bool {
+	existing := map[string]*fn.KubeObject{}
+	for _, obj := range items {
+		existing[identity(obj)] = obj
+	}
+	ok := true
+	for _, obj := range desired {
+		other, found := existing[identity(obj)]
+		if !found || other.GetAnnotation(Annotation) == owner.String() {
+			continue
+		}
+		ok = false
+		theirs := "the package"
+		if o := other.GetAnnotation(Annotation); o != "" {
+			theirs = o
+		}
+		res.Error(other, "metadata.name",
+			"%s would generate %s %q at %s, but %s already has one in %s, owned by %s: rename or remove yours, or drop it from %s's config",
+			owner.Function, obj.GetKind(), obj.GetName(), owner.Path(obj), theirs, fileOrUnknown(other), theirs, owner.Function)
+	}
+	return ok
+}
+
+// mark sets the owner and path annotations on a generated object and drops
+// any annotation that ties it to an input's file.
+func (o Owner) mark(obj *fn.KubeObject) error {
+	for _, a := range fileAnnotations {
+		if err := obj.RemoveAnnotation(a); err != nil {
+			return err
+		}
+	}
+	path := o.Path(obj)
+	for _, kv := range [][2]string{
+		{Annotation, o.String()},
+		{results.PathAnnotation, path},
+		{results.LegacyPathAnnotation, path},
+		{results.IndexAnnotation, "0"},
+		{results.LegacyIndexAnnotation, "0"},
+	} {
+		if err := obj.SetAnnotation(kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// identity is what makes two objects the same object to the API server.
+func identity(obj *fn.KubeObject) string {
+	group, _ := fn.ParseGroupVersion(obj.GetAPIVersion())
+	return strings.Join([]string{group, obj.GetKind(), obj.GetNamespace(), obj.GetName()}, "|")
+}
+
+func fileOrUnknown(obj *fn.KubeObject) string {
+	if p := results.FilePath(obj); p != "" {
+		return p
+	}
+	return "an unnamed file"
+}

@@ -1,0 +1,128 @@
+// Package results collects a function's findings as fn.Results that always
+// name the resource, the file it came from and the field path, so that every
+// function reports in the same shape and kpt can show users where to look.
+package results
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+)
+
+// Annotations through which kpt tells a function where an object came from.
+// kpt v1 uses the internal.* keys; older orchestrators the plain ones.
+const (
+	PathAnnotation        = "internal.config.kubernetes.io/path"
+	IndexAnnotation       = "internal.config.kubernetes.io/index"
+	LegacyPathAnnotation  = "config.kubernetes.io/path"
+	LegacyIndexAnnotation = "config.kubernetes.io/index"
+)
+
+// Collector gathers results during one function run.
+type Collector struct {
+	list   fn.Results
+	errors int
+}
+
+// Error records an error about a field of obj. obj may be nil for findings
+// that concern no single object.
+func (c *Collector) Error(obj *fn.KubeObject, field, format string, args ...any) {
+	c.add(fn.Error, obj, field, format, args...)
+}
+
+// Warning records a warning about a field of obj.
+func (c *Collector) Warning(obj *fn.KubeObject, field, format string, args ...any) {
+	c.add(fn.Warning, obj, field, format, args...)
+}
+
+// Info records an informational result about a field of obj.
+func (c *Collector) Info(obj *fn.KubeObject, field, format string, args ...any) {
+	c.add(fn.Info, obj, field, format, args...)
+}
+
+func (c *Collector) add(sev fn.Severity, obj *fn.KubeObject, field, format string, args ...any) {
+	c.Report(sev, SubjectOf(obj), field, format, args...)
+}
+
+// Subject is the object a result is about: its reference and its file.
+type Subject struct {
+	Ref  *fn.ResourceRef
+	File *fn.File
+}
+
+// SubjectOf captures obj's identity; obj may be nil or empty.
+func SubjectOf(obj *fn.KubeObject) Subject {
+	if obj == nil || obj.IsEmpty() {
+		return Subject{}
+	}
+	return Subject{Ref: RefOf(obj), File: FileOf(obj)}
+}
+
+// Report records a result about subject. Functions that edit an object's
+// YAML node directly capture its Subject first and report through this.
+func (c *Collector) Report(sev fn.Severity, subject Subject, field, format string, args ...any) {
+	r := &fn.Result{Message: fmt.Sprintf(format, args...), Severity: sev, ResourceRef: subject.Ref, File: subject.File}
+	if field != "" {
+		r.Field = &fn.Field{Path: field}
+	}
+	if sev == fn.Error {
+		c.errors++
+	}
+	c.list = append(c.list, r)
+}
+
+// HasErrors tells whether any error was recorded.
+func (c *Collector) HasErrors() bool { return c.errors > 0 }
+
+// Results returns what was collected, sorted by file, index and severity as
+// kpt users expect to read them.
+func (c *Collector) Results() fn.Results {
+	out := append(fn.Results(nil), c.list...)
+	out.Sort()
+	return out
+}
+
+// RefOf names obj the way results do.
+func RefOf(obj *fn.KubeObject) *fn.ResourceRef {
+	return &fn.ResourceRef{
+		APIVersion: obj.GetAPIVersion(),
+		Kind:       obj.GetKind(),
+		Name:       obj.GetName(),
+		Namespace:  obj.GetNamespace(),
+	}
+}
+
+// FileOf returns the file obj was read from, or nil when kpt did not say.
+func FileOf(obj *fn.KubeObject) *fn.File {
+	path := FilePath(obj)
+	if path == "" {
+		return nil
+	}
+	index := obj.GetAnnotation(IndexAnnotation)
+	if index == "" {
+		index = obj.GetAnnotation(LegacyIndexAnnotation)
+	}
+	i, _ := strconv.Atoi(index)
+	return &fn.File{Path: path, Index: i}
+}
+
+// FilePath returns the package path of the file obj was read from, or "".
+func FilePath(obj *fn.KubeObject) string {
+	if p := obj.GetAnnotation(PathAnnotation); p != "" {
+		return p
+	}
+	return obj.GetAnnotation(LegacyPathAnnotation)
+}
+
+// Describe names obj and its file for messages: "ContainerCluster/c1 (cluster.yaml)".
+func Describe(obj *fn.KubeObject) string {
+	s := obj.GetKind() + "/" + obj.GetName()
+	if ns := obj.GetNamespace(); ns != "" {
+		s = obj.GetKind() + "/" + ns + "/" + obj.GetName()
+	}
+	if p := FilePath(obj); p != "" {
+		s += " (" + p + ")"
+	}
+	return s
+}
