@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/GoogleCloudPlatform/k8s-config-connector v1.154.1
+	github.com/google/go-cmp v0.7.0
 	github.com/kptdev/krm-functions-sdk/go/fn v1.1.1
 	k8s.io/api v0.37.2
 	k8s.io/apimachinery v0.37.2

@@ -72,15 +72,14 @@ func applyAuthorizedNetworks(e *editor, want *AuthorizedNetworks) {
 		e.ensureMapping(man...)
 		return
 	}
-	if sameAuthorizedNetworks(yamledit.Lookup(e.root, append(man, "cidrBlocks")...), *want) {
+	existing := yamledit.Lookup(e.root, append(man, "cidrBlocks")...)
+	if sameAuthorizedNetworks(existing, *want) {
 		e.ensureMapping(man...)
 		return
 	}
 	list := &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq}
 	for _, n := range *want {
-		list.Content = append(list.Content, &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap, Content: []*yaml.Node{
-			str("cidrBlock"), str(n.CIDRBlock), str("displayName"), str(n.DisplayName),
-		}})
+		list.Content = append(list.Content, authorizedNetworkNode(existing, n))
 	}
 	if len(*want) == 0 {
 		e.remove(append(man, "cidrBlocks")...)
@@ -88,6 +87,22 @@ func applyAuthorizedNetworks(e *editor, want *AuthorizedNetworks) {
 		return
 	}
 	e.setNode(list, describeNetworks(*want), append(man, "cidrBlocks")...)
+}
+
+// authorizedNetworkNode builds the list entry for n, reusing the entry the
+// cluster already has for the same range so that its comments survive.
+func authorizedNetworkNode(existing *yaml.Node, n AuthorizedNetwork) *yaml.Node {
+	if existing != nil {
+		for _, item := range existing.Content {
+			if value(item, "cidrBlock") == n.CIDRBlock {
+				_, _ = yamledit.SetString(item, n.DisplayName, "displayName")
+				return item
+			}
+		}
+	}
+	return &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap, Content: []*yaml.Node{
+		str("cidrBlock"), str(n.CIDRBlock), str("displayName"), str(n.DisplayName),
+	}}
 }
 
 func sameAuthorizedNetworks(have *yaml.Node, want AuthorizedNetworks) bool {
@@ -108,15 +123,24 @@ func sameAuthorizedNetworks(have *yaml.Node, want AuthorizedNetworks) bool {
 }
 
 func applyProvider(e *editor, provider string) {
+	datapath := yamledit.Lookup(e.root, "spec", "datapathProvider")
+	switchesDatapath := func(to string) {
+		if datapath != nil && datapath.Value != to {
+			e.res.Report(fn.Warning, e.subject, "spec.datapathProvider",
+				"changing the datapath from %s to %s cannot be done in place: GKE recreates an existing cluster", datapath.Value, to)
+		}
+	}
 	switch provider {
 	case Calico:
-		if v := yamledit.Lookup(e.root, "spec", "datapathProvider"); v != nil && v.Value == "ADVANCED_DATAPATH" {
+		if datapath != nil && datapath.Value == "ADVANCED_DATAPATH" {
+			switchesDatapath("LEGACY_DATAPATH")
 			e.setString("LEGACY_DATAPATH", "spec", "datapathProvider")
 		}
 		e.setBool(true, "spec", "networkPolicy", "enabled")
 		e.setString("CALICO", "spec", "networkPolicy", "provider")
 		e.setBool(false, "spec", "addonsConfig", "networkPolicyConfig", "disabled")
 	default:
+		switchesDatapath("ADVANCED_DATAPATH")
 		e.setString("ADVANCED_DATAPATH", "spec", "datapathProvider")
 		// Dataplane V2 enforces NetworkPolicy itself; GKE refuses the Calico
 		// settings beside it.
@@ -145,23 +169,23 @@ func edit(obj *fn.KubeObject, res *results.Collector, f func(e *editor)) {
 }
 
 func (e *editor) setString(v string, path ...string) {
-	e.changed(fmt.Sprintf("%q", v), path, func() (bool, error) { return yamledit.SetString(e.root, v, path...) })
+	e.changed(fmt.Sprintf("set to %q", v), path, func() (bool, error) { return yamledit.SetString(e.root, v, path...) })
 }
 
 func (e *editor) setBool(v bool, path ...string) {
-	e.changed(fmt.Sprint(v), path, func() (bool, error) { return yamledit.SetBool(e.root, v, path...) })
+	e.changed(fmt.Sprintf("set to %v", v), path, func() (bool, error) { return yamledit.SetBool(e.root, v, path...) })
 }
 
 func (e *editor) appendString(v string, path ...string) {
-	e.changed(fmt.Sprintf("%q added", v), path, func() (bool, error) { return yamledit.AppendString(e.root, v, path...) })
+	e.changed(fmt.Sprintf("added %q", v), path, func() (bool, error) { return yamledit.AppendString(e.root, v, path...) })
 }
 
 func (e *editor) ensureMapping(path ...string) {
-	e.changed("{}", path, func() (bool, error) { return yamledit.EnsureMapping(e.root, path...) })
+	e.changed("set to {}", path, func() (bool, error) { return yamledit.EnsureMapping(e.root, path...) })
 }
 
 func (e *editor) setNode(n *yaml.Node, what string, path ...string) {
-	e.changed(what, path, func() (bool, error) { return true, yamledit.SetNode(e.root, n, path...) })
+	e.changed("set to "+what, path, func() (bool, error) { return true, yamledit.SetNode(e.root, n, path...) })
 }
 
 func (e *editor) remove(path ...string) {
@@ -173,7 +197,7 @@ func (e *editor) remove(path ...string) {
 // changed runs one edit and reports it: an info result for the change, and
 // a warning when the field carries a kpt-set marker, because the next
 // apply-setters run would put the setter's value back.
-func (e *editor) changed(what string, path []string, do func() (bool, error)) {
+func (e *editor) changed(message string, path []string, do func() (bool, error)) {
 	field := strings.Join(path, ".")
 	marker := yamledit.LineComment(e.root, path...)
 	changed, err := do()
@@ -181,9 +205,9 @@ func (e *editor) changed(what string, path []string, do func() (bool, error)) {
 	case err != nil:
 		e.res.Report(fn.Error, e.subject, field, "cannot edit: %v", err)
 	case changed && strings.Contains(marker, "kpt-set:"):
-		e.res.Report(fn.Warning, e.subject, field, "set to %s, but the field has the setter marker %q: change the setter's value instead, or apply-setters will undo this", what, strings.TrimSpace(marker))
+		e.res.Report(fn.Warning, e.subject, field, "%s, but the field has the setter marker %q: change the setter's value instead, or apply-setters will undo this", message, strings.TrimSpace(marker))
 	case changed:
-		e.res.Report(fn.Info, e.subject, field, "set to %s", what)
+		e.res.Report(fn.Info, e.subject, field, "%s", message)
 	}
 }
 

@@ -59,10 +59,12 @@ type AuthorizedNetwork struct {
 // is written "name=cidr,name=cidr".
 type AuthorizedNetworks []AuthorizedNetwork
 
-// UnmarshalText reads the ConfigMap form "office=203.0.113.0/24,vpn=10.8.0.0/16".
-func (a *AuthorizedNetworks) UnmarshalText(text []byte) error {
+var _ fnconfig.ConfigMapValue = &AuthorizedNetworks{}
+
+// SetFromConfigMap reads the form "office=203.0.113.0/24,vpn=10.8.0.0/16".
+func (a *AuthorizedNetworks) SetFromConfigMap(text string) error {
 	list := AuthorizedNetworks{}
-	for _, entry := range fnconfig.SplitList(string(text)) {
+	for _, entry := range fnconfig.SplitList(text) {
 		name, cidr, found := strings.Cut(entry, "=")
 		if !found {
 			return fmt.Errorf("entry %q: expected name=cidr, for example office=203.0.113.0/24", entry)
@@ -95,6 +97,8 @@ func (c *PrivateCluster) Validate(src fnconfig.Source, res *results.Collector) {
 			}
 			if problem := checkAuthorizedCIDR(n.CIDRBlock, c.AllowPublicAuthorizedNetworks); problem != "" {
 				src.Error(res, field+".cidrBlock", "%s", problem)
+			} else if problem := checkAuthorizedCIDR(n.CIDRBlock, false); problem != "" {
+				res.Warning(src.Object, src.Field(field+".cidrBlock"), "allowed by allowPublicAuthorizedNetworks, but the control plane is open to the internet: %s", n.CIDRBlock)
 			}
 		}
 	}

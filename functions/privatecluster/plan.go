@@ -18,7 +18,7 @@ type plan struct {
 	cluster         *facts.Cluster
 	autopilot       bool
 	masterCIDR      netip.Prefix
-	masterField     string // where masterCIDR came from, for error results
+	masterOrigin    string // where masterCIDR came from, for messages
 	privateEndpoint *bool
 	globalAccess    *bool
 	authorized      *AuthorizedNetworks // nil keeps what the cluster has
@@ -80,13 +80,13 @@ func (p *planner) planMasterCIDR(pl *plan) {
 	switch {
 	case p.cfg.MasterIPv4CIDRBlock != "":
 		value = p.cfg.MasterIPv4CIDRBlock
-		pl.masterField = p.src.Field("masterIpv4CidrBlock")
+		pl.masterOrigin = "set by the config's " + p.src.Field("masterIpv4CidrBlock")
 	case c.Spec.PrivateClusterConfig != nil && c.Spec.PrivateClusterConfig.MasterIpv4CidrBlock != nil:
 		value = *c.Spec.PrivateClusterConfig.MasterIpv4CidrBlock
-		pl.masterField = clusterField
+		pl.masterOrigin = "set on the cluster"
 		report = func(format string, args ...any) { p.res.Error(c.Object, clusterField, format, args...) }
 	default:
-		pl.masterField = "default " + DefaultMasterCIDR
+		pl.masterOrigin = "the default"
 		report = func(format string, args ...any) {
 			p.res.Error(c.Object, clusterField, format+" (this is the default range: set masterIpv4CidrBlock in the config or on the cluster)", args...)
 		}
@@ -242,8 +242,8 @@ func (p *planner) checkMasterRangesAcrossClusters(plans []*plan) {
 			}
 			if a.masterCIDR.Overlaps(b.masterCIDR) {
 				p.res.Error(b.cluster.Object, "spec.privateClusterConfig.masterIpv4CidrBlock",
-					"control plane range %s (%s) overlaps %s of %s on the same network: give each cluster its own /28 in spec.privateClusterConfig.masterIpv4CidrBlock",
-					b.masterCIDR, b.masterField, a.masterCIDR, results.Describe(a.cluster.Object))
+					"control plane range %s (%s) overlaps %s (%s) of %s on the same network: give each cluster its own /28 in spec.privateClusterConfig.masterIpv4CidrBlock, and leave masterIpv4CidrBlock out of the config",
+					b.masterCIDR, b.masterOrigin, a.masterCIDR, a.masterOrigin, results.Describe(a.cluster.Object))
 			}
 		}
 	}

@@ -11,7 +11,6 @@
 package fnconfig
 
 import (
-	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -173,13 +172,21 @@ func loadConfigMap(src Source, cfg any, res *results.Collector) bool {
 	return ok
 }
 
-var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+// ConfigMapValue is implemented by config types that have a text form of
+// their own in a ConfigMap, such as "name=cidr,name=cidr" for a list of
+// objects. (encoding.TextUnmarshaler would do, but encoding/json then
+// refuses the typed config's YAML list for the same field.)
+type ConfigMapValue interface {
+	SetFromConfigMap(value string) error
+}
+
+var configMapValue = reflect.TypeFor[ConfigMapValue]()
 
 // setFromString parses one ConfigMap value into a config field. Lists are
-// comma-separated; a type with its own text form (UnmarshalText) parses itself.
+// comma-separated; a ConfigMapValue parses itself.
 func setFromString(field reflect.Value, s string) error {
-	if field.Addr().Type().Implements(textUnmarshaler) {
-		return field.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s))
+	if field.Addr().Type().Implements(configMapValue) {
+		return field.Addr().Interface().(ConfigMapValue).SetFromConfigMap(s)
 	}
 	if field.Kind() == reflect.Pointer {
 		v := reflect.New(field.Type().Elem())

@@ -1,0 +1,209 @@
+// Package fntest runs a function's golden cases in process, the way kpt
+// would run it, and checks what every lockdown function promises:
+//
+//   - the output items match expected.yaml and the results match results.yaml;
+//   - a run with an error result fails and leaves every item byte-identical;
+//   - a second run over the output changes nothing (idempotence).
+//
+// A case is a folder with input.yaml (the package's objects), an optional
+// config.yaml (the function config), and the goldens expected.yaml and
+// results.yaml. `go test ./... -update` rewrites the goldens; review the
+// diff before committing it.
+package fntest
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/lockdown-krm/lockdown/internal/results"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of the cases (review the diff!)")
+
+// Case files.
+const (
+	InputFile    = "input.yaml"
+	ConfigFile   = "config.yaml"
+	ExpectedFile = "expected.yaml"
+	ResultsFile  = "results.yaml"
+)
+
+// RunCases runs every case folder below dir.
+func RunCases(t *testing.T, dir string, processor fn.ResourceListProcessor) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran := 0
+	for _, e := range entries {
+		if !e.IsDir() || e.Name() == "fuzz" {
+			continue
+		}
+		ran++
+		t.Run(e.Name(), func(t *testing.T) { RunCase(t, filepath.Join(dir, e.Name()), processor) })
+	}
+	if ran == 0 {
+		t.Fatalf("no cases in %s", dir)
+	}
+}
+
+// RunCase runs one case folder.
+func RunCase(t *testing.T, dir string, processor fn.ResourceListProcessor) {
+	t.Helper()
+	input := ReadResourceList(t, dir)
+	out, runErr := fn.Run(processor, input)
+	rl, err := fn.ParseResourceList(out)
+	if err != nil {
+		t.Fatalf("output is not a ResourceList: %v\n%s", err, out)
+	}
+	hasError := rl.Results.ExitCode() != 0
+	if (runErr != nil) != hasError {
+		t.Errorf("run error %v, but error results: %v", runErr, hasError)
+	}
+
+	in, _ := fn.ParseResourceList(input)
+	if hasError {
+		if diff := cmp.Diff(itemsYAML(t, in.Items), itemsYAML(t, rl.Items)); diff != "" {
+			t.Errorf("a failed run changed the package (-input +output):\n%s", diff)
+		}
+	} else {
+		checkIdempotent(t, processor, rl)
+	}
+	compareGolden(t, filepath.Join(dir, ExpectedFile), stripFileAnnotations(t, itemsYAML(t, rl.Items)))
+	compareGolden(t, filepath.Join(dir, ResultsFile), resultsYAML(t, rl.Results))
+}
+
+// ReadResourceList builds the ResourceList kpt would send for a case: the
+// objects of input.yaml annotated with their file and index, and the config.
+func ReadResourceList(t testing.TB, dir string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, InputFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := fn.ParseKubeObjects(data)
+	if err != nil {
+		t.Fatalf("%s: %v", InputFile, err)
+	}
+	for i, obj := range items {
+		if err := obj.SetAnnotation(results.PathAnnotation, InputFile); err != nil {
+			t.Fatal(err)
+		}
+		if err := obj.SetAnnotation(results.IndexAnnotation, strconv.Itoa(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rl := &fn.ResourceList{Items: items, FunctionConfig: fn.NewEmptyKubeObject()}
+	if cfg, err := os.ReadFile(filepath.Join(dir, ConfigFile)); err == nil {
+		if rl.FunctionConfig, err = fn.ParseKubeObject(cfg); err != nil {
+			t.Fatalf("%s: %v", ConfigFile, err)
+		}
+	}
+	out, err := rl.ToYAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// checkIdempotent runs the function again on its own output, as kpt's
+// test runner and a second `kpt fn render` would, and wants no change.
+func checkIdempotent(t *testing.T, processor fn.ResourceListProcessor, first *fn.ResourceList) {
+	t.Helper()
+	again := &fn.ResourceList{Items: first.Items, FunctionConfig: first.FunctionConfig}
+	in, err := again.ToYAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstItems := itemsYAML(t, first.Items)
+	out, err := fn.Run(processor, in)
+	if err != nil {
+		t.Fatalf("second run failed: %v", err)
+	}
+	second, err := fn.ParseResourceList(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(firstItems, itemsYAML(t, second.Items)); diff != "" {
+		t.Errorf("second run changed the output (-first +second):\n%s", diff)
+	}
+}
+
+func itemsYAML(t testing.TB, items fn.KubeObjects) string {
+	t.Helper()
+	var b strings.Builder
+	for i, obj := range items {
+		if i > 0 {
+			b.WriteString("---\n")
+		}
+		b.WriteString(obj.String())
+	}
+	return b.String()
+}
+
+// stripFileAnnotations removes the file annotations the harness added, so
+// goldens show what the user's files will hold.
+func stripFileAnnotations(t testing.TB, s string) string {
+	t.Helper()
+	var docs []string
+	for _, doc := range strings.Split(s, "\n---\n") {
+		if strings.TrimSpace(doc) == "" {
+			continue
+		}
+		rn, err := yaml.Parse(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{results.PathAnnotation, results.IndexAnnotation} {
+			if err := rn.PipeE(yaml.ClearAnnotation(k)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := rn.PipeE(yaml.Lookup("metadata"), yaml.FieldClearer{Name: "annotations", IfEmpty: true}); err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, rn.MustString())
+	}
+	return strings.Join(docs, "---\n")
+}
+
+func resultsYAML(t testing.TB, rs fn.Results) string {
+	t.Helper()
+	if len(rs) == 0 {
+		return "[]\n"
+	}
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(rs); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func compareGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it, then review it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-golden +got):\n%s", path, diff)
+	}
+}
