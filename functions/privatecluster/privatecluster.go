@@ -88,4 +88,3 @@ func clusterNames(cs []*facts.Cluster) string {
 	}
 	return listOrNone(names)
 }
-

@@ -369,4 +369,3 @@ func refKey(kind string, from *fn.KubeObject, r Ref) Key {
 func refOf(r *kccref.ResourceRef) Ref {
 	return Ref{Name: r.Name, Namespace: r.Namespace, External: r.External}
 }
-
