@@ -252,7 +252,12 @@ func (p *Package) linkCluster(c *Cluster) {
 		}
 		c.Network = p.networks[refKey(KindNetwork, c.Object, c.NetworkRef)]
 	} else if c.Subnetwork != nil {
+		// The subnetwork's ref is relative to the subnetwork's namespace,
+		// which need not be the cluster's: say which one it is.
 		c.NetworkRef = refOf(&c.Subnetwork.Spec.NetworkRef)
+		if c.NetworkRef.Namespace == "" && c.NetworkRef.External == "" {
+			c.NetworkRef.Namespace = c.Subnetwork.Object.GetNamespace()
+		}
 		c.Network = c.Subnetwork.Network
 	}
 }

@@ -101,7 +101,7 @@ func loadTyped(src Source, cfg any, res *results.Collector) bool {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) && typeErr.Field != "" {
 			field = src.Field(typeErr.Field)
-			msg = fmt.Sprintf("expected %s, got a %s", describeType(typeErr.Type), typeErr.Value)
+			msg = fmt.Sprintf("expected %s, got %s", describeType(typeErr.Type), withArticle(typeErr.Value))
 		}
 		res.Error(src.Object, field, "%s", msg)
 		return false
@@ -206,7 +206,7 @@ func setFromString(field reflect.Value, s string) error {
 		}
 		field.SetBool(b)
 	case reflect.Int, reflect.Int32, reflect.Int64:
-		i, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		i, err := strconv.ParseInt(strings.TrimSpace(s), 10, field.Type().Bits())
 		if err != nil {
 			return fmt.Errorf("expected a whole number, got %q", s)
 		}
@@ -262,6 +262,14 @@ func describeType(t reflect.Type) string {
 		return "an object"
 	}
 	return "a " + t.Kind().String()
+}
+
+// withArticle turns JSON's "array" or "string" into "an array", "a string".
+func withArticle(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an " + word
+	}
+	return "a " + word
 }
 
 func join(path, key string) string {

@@ -207,3 +207,27 @@ func compareGolden(t *testing.T, path, got string) {
 		t.Errorf("%s differs (-golden +got):\n%s", path, diff)
 	}
 }
+
+// CheckContract runs processor on any input and checks what must hold for
+// every input, however broken: no panic (the processor turns one into an
+// "internal error" result, which fails here), a valid ResourceList out, and
+// a failing run exactly when there is an error result. Fuzz targets call it.
+func CheckContract(t *testing.T, processor fn.ResourceListProcessor, input []byte) {
+	t.Helper()
+	if _, err := fn.ParseResourceList(input); err != nil {
+		return // not a ResourceList: kpt never sends one, the SDK refuses it
+	}
+	out, runErr := fn.Run(processor, input)
+	rl, err := fn.ParseResourceList(out)
+	if err != nil {
+		t.Fatalf("output is not a ResourceList: %v\n%s", err, out)
+	}
+	for _, r := range rl.Results {
+		if strings.Contains(r.Message, "internal error") {
+			t.Fatalf("panic: %s", r.Message)
+		}
+	}
+	if (runErr != nil) != (rl.Results.ExitCode() != 0) {
+		t.Fatalf("run error %v but results %v", runErr, rl.Results)
+	}
+}

@@ -53,6 +53,7 @@ func SetScalar(m *yaml.Node, value, tag string, path ...string) (bool, error) {
 		return true, nil
 	}
 	setValue(parent, key, &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value})
+	settleLineComments(m, path)
 	return true, nil
 }
 
@@ -73,8 +74,11 @@ func EnsureMapping(m *yaml.Node, path ...string) (bool, error) {
 	if existing != nil && existing.Kind == yaml.MappingNode {
 		return false, nil
 	}
-	_, err := ensureMapping(m, path)
-	return err == nil, err
+	if _, err := ensureMapping(m, path); err != nil {
+		return false, err
+	}
+	settleLineComments(m, path)
+	return true, nil
 }
 
 // SetNode replaces the node at path with n, keeping the comments that were
@@ -89,6 +93,7 @@ func SetNode(m *yaml.Node, n *yaml.Node, path ...string) error {
 		n.HeadComment, n.LineComment, n.FootComment = old.HeadComment, old.LineComment, old.FootComment
 	}
 	setValue(parent, key, n)
+	settleLineComments(m, path)
 	return nil
 }
 
@@ -130,6 +135,7 @@ func AppendString(m *yaml.Node, value string, path ...string) (bool, error) {
 		}
 	}
 	list.Content = append(list.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: value})
+	settleLineComments(m, path)
 	return true, nil
 }
 
@@ -161,6 +167,42 @@ func ensureMapping(m *yaml.Node, path []string) (*yaml.Node, error) {
 		m = next
 	}
 	return m, nil
+}
+
+// settleLineComments moves the line comment of each field along path to
+// where the YAML encoder writes it back on the field's own line. The parser
+// puts the comment of `key: # comment` on the key when a block mapping or
+// list follows, and on the value of `key: {} # comment`; the encoder writes
+// a value's comment after a block collection (on the next field's line,
+// where it would mark the wrong field) and a key's comment before an empty
+// or flow collection (which breaks the document). Edits that turn one shape
+// into the other therefore move the comment along.
+func settleLineComments(m *yaml.Node, path []string) {
+	for _, key := range path {
+		if m == nil || m.Kind != yaml.MappingNode {
+			return
+		}
+		var k, v *yaml.Node
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == key {
+				k, v = m.Content[i], m.Content[i+1]
+				break
+			}
+		}
+		if k == nil {
+			return
+		}
+		if v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode {
+			block := v.Style&yaml.FlowStyle == 0 && len(v.Content) > 0
+			switch {
+			case block && v.LineComment != "" && k.LineComment == "":
+				k.LineComment, v.LineComment = v.LineComment, ""
+			case !block && k.LineComment != "" && v.LineComment == "":
+				v.LineComment, k.LineComment = k.LineComment, ""
+			}
+		}
+		m = v
+	}
 }
 
 func valueOf(m *yaml.Node, key string) *yaml.Node {

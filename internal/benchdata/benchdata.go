@@ -1,0 +1,167 @@
+// Package benchdata builds the input every lockdown benchmark runs on: the
+// Kubeflow corpus repeated to about 10,000 objects with unique names, each
+// copy with its own network, subnetwork, cluster and node pool, so that
+// every function has real work to do on a package of realistic size.
+package benchdata
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+)
+
+// Copies is how many times the 503-object corpus is repeated.
+const Copies = 20
+
+// CorpusPath is where the Kubeflow corpus sits, relative to this package.
+func CorpusPath() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "corpus", "kubeflow-manifests.yaml")
+}
+
+// version changes whenever Build makes a different input, so that a cached
+// input from an older build is not reused.
+const version = 1
+
+// ResourceList returns the benchmark input as a serialized ResourceList.
+// Building it takes most of a minute, so it is cached outside the work tree
+// (in the user cache folder), keyed by the corpus's size and time.
+func ResourceList(tb testing.TB) []byte {
+	tb.Helper()
+	out, err := Cached(CorpusPath(), Copies)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// Cached returns Build's output from the cache, building it when missing.
+func Cached(corpus string, copies int) ([]byte, error) {
+	st, err := os.Stat(corpus)
+	if err != nil {
+		return nil, fmt.Errorf("the Kubeflow corpus must sit beside the project (../shared): %w", err)
+	}
+	cacheDir, err := os.UserCacheDir()
+	if err != nil {
+		return Build(corpus, copies)
+	}
+	path := filepath.Join(cacheDir, "lockdown", "bench",
+		fmt.Sprintf("kubeflow-x%d-v%d-%d-%d.yaml", copies, version, st.Size(), st.ModTime().Unix()))
+	if data, err := os.ReadFile(path); err == nil {
+		return data, nil
+	}
+	data, err := Build(corpus, copies)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
+		tmp := path + ".tmp"
+		if os.WriteFile(tmp, data, 0o644) == nil {
+			_ = os.Rename(tmp, path)
+		}
+	}
+	return data, nil
+}
+
+// Build repeats the corpus copies times and adds the Config Connector side.
+func Build(corpus string, copies int) ([]byte, error) {
+	data, err := os.ReadFile(corpus)
+	if err != nil {
+		return nil, fmt.Errorf("the Kubeflow corpus must sit beside the project (../shared): %w", err)
+	}
+	base, err := fn.ParseKubeObjects(data)
+	if err != nil {
+		return nil, err
+	}
+	rl := &fn.ResourceList{FunctionConfig: fn.NewEmptyKubeObject()}
+	for r := range copies {
+		for _, obj := range base {
+			c := obj.Copy()
+			if err := c.SetName(fmt.Sprintf("%s-r%d", obj.GetName(), r)); err != nil {
+				return nil, err
+			}
+			rl.Items = append(rl.Items, c)
+		}
+		infra, err := fn.ParseKubeObjects([]byte(infrastructure(r)))
+		if err != nil {
+			return nil, err
+		}
+		rl.Items = append(rl.Items, infra...)
+	}
+	return rl.ToYAML()
+}
+
+// infrastructure is one copy's network, subnetwork, cluster and node pool.
+func infrastructure(r int) string {
+	return fmt.Sprintf(`apiVersion: compute.cnrm.cloud.google.com/v1beta1
+kind: ComputeNetwork
+metadata:
+  name: net-%[1]d
+  annotations:
+    cnrm.cloud.google.com/project-id: bench-project
+spec:
+  autoCreateSubnetworks: false
+  deleteDefaultRoutesOnCreate: true
+---
+apiVersion: compute.cnrm.cloud.google.com/v1beta1
+kind: ComputeSubnetwork
+metadata:
+  name: subnet-%[1]d
+  annotations:
+    cnrm.cloud.google.com/project-id: bench-project
+spec:
+  region: us-central1
+  ipCidrRange: 10.%[1]d.0.0/20
+  networkRef:
+    name: net-%[1]d
+  secondaryIpRange:
+  - rangeName: pods
+    ipCidrRange: 10.%[2]d.0.0/16
+  - rangeName: services
+    ipCidrRange: 10.%[3]d.0.0/20
+---
+apiVersion: container.cnrm.cloud.google.com/v1beta1
+kind: ContainerCluster
+metadata:
+  name: cluster-%[1]d # kpt-set: ${cluster-name}
+  annotations:
+    cnrm.cloud.google.com/project-id: bench-project
+spec:
+  location: us-central1
+  initialNodeCount: 1
+  networkRef:
+    name: net-%[1]d
+  subnetworkRef:
+    name: subnet-%[1]d
+---
+apiVersion: container.cnrm.cloud.google.com/v1beta1
+kind: ContainerNodePool
+metadata:
+  name: pool-%[1]d
+  annotations:
+    cnrm.cloud.google.com/project-id: bench-project
+spec:
+  location: us-central1
+  clusterRef:
+    name: cluster-%[1]d
+  nodeConfig:
+    machineType: e2-standard-8
+`, r, 100+r, 200+r)
+}
+
+// Run benchmarks processor on input: the whole fn.Run, parse to output,
+// as kpt drives it.
+func Run(b *testing.B, processor fn.ResourceListProcessor, input []byte) {
+	b.Helper()
+	b.ReportAllocs()
+	b.SetBytes(int64(len(input)))
+	for b.Loop() {
+		if _, err := fn.Run(processor, input); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

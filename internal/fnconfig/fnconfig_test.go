@@ -1,0 +1,574 @@
+package fnconfig
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+
+	"github.com/lockdown-krm/lockdown/internal/results"
+)
+
+// testKind is the typed config kind of the test function.
+const testKind = "TestFunction"
+
+// Network is a named range; a list of them has its own ConfigMap form.
+type Network struct {
+	Name string `json:"name"`
+	CIDR string `json:"cidr"`
+}
+
+// Networks reads "name=cidr,name=cidr" from a ConfigMap.
+type Networks []Network
+
+var _ ConfigMapValue = &Networks{}
+
+func (n *Networks) SetFromConfigMap(value string) error {
+	*n = Networks{}
+	for _, entry := range SplitList(value) {
+		name, cidr, ok := strings.Cut(entry, "=")
+		if !ok {
+			return fmt.Errorf("expected name=cidr, got %q", entry)
+		}
+		*n = append(*n, Network{Name: name, CIDR: cidr})
+	}
+	return nil
+}
+
+// Level has a text form of its own and is used through a pointer.
+type Level struct{ N int }
+
+func (l *Level) SetFromConfigMap(value string) error {
+	switch value {
+	case "low":
+		l.N = 1
+	case "high":
+		l.N = 9
+	default:
+		return fmt.Errorf("expected low or high, got %q", value)
+	}
+	return nil
+}
+
+type Leaf struct {
+	C string `json:"c"`
+	D int    `json:"d,omitempty"`
+}
+
+type Inner struct {
+	B []Leaf `json:"b"`
+}
+
+type Nested struct {
+	A      Inner           `json:"a"`
+	ByName map[string]Leaf `json:"byName,omitempty"`
+}
+
+// Embedded fields are promoted, as encoding/json does.
+type Embedded struct {
+	Extra string `json:"extra,omitempty"`
+}
+
+type testConfig struct {
+	Embedded
+	Enabled  bool              `json:"enabled"`
+	Count    int               `json:"count"`
+	Port     int32             `json:"port"`
+	Name     string            `json:"name"`
+	Tags     []string          `json:"tags"`
+	Private  *bool             `json:"private,omitempty"`
+	Limit    *int              `json:"limit,omitempty"`
+	Networks Networks          `json:"networks,omitempty"`
+	Level    *Level            `json:"level,omitempty"`
+	Nested   *Nested           `json:"nested,omitempty"`
+	Labels   map[string]string `json:"labels,omitempty"`
+	Ignored  string            `json:"-"`
+	hidden   string            //nolint:unused // unexported: never a config field
+}
+
+func defaults() testConfig {
+	return testConfig{Enabled: true, Count: 3, Name: "default", Tags: []string{"x"}}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func parse(t *testing.T, text string) *fn.KubeObject {
+	t.Helper()
+	obj, err := fn.ParseKubeObject([]byte(text))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	return obj
+}
+
+// summary renders results as "severity field: message" lines.
+func summary(rs fn.Results) []string {
+	var out []string
+	for _, r := range rs {
+		field := ""
+		if r.Field != nil {
+			field = r.Field.Path
+		}
+		out = append(out, fmt.Sprintf("%s %s: %s", r.Severity, field, r.Message))
+	}
+	return out
+}
+
+const knownKeys = "count, enabled, extra, labels, level, limit, name, nested, networks, port, private, tags"
+
+type loadCase struct {
+	name   string
+	config string // "" for no config
+	ok     bool
+	want   testConfig
+	// results as "severity field: message"
+	results []string
+}
+
+func runLoadCases(t *testing.T, cases []loadCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var obj *fn.KubeObject
+			if tc.config != "" {
+				obj = parse(t, tc.config)
+			}
+			before := ""
+			if obj != nil {
+				before = obj.String()
+			}
+			cfg := defaults()
+			var res results.Collector
+			src, ok := Load(obj, testKind, &cfg, &res)
+			if ok != tc.ok {
+				t.Errorf("Load ok = %v, want %v; results: %v", ok, tc.ok, summary(res.Results()))
+			}
+			if diff := cmp.Diff(tc.results, summary(res.Results())); diff != "" {
+				t.Errorf("results (-want +got):\n%s", diff)
+			}
+			if res.HasErrors() == tc.ok {
+				t.Errorf("HasErrors = %v with ok = %v", res.HasErrors(), tc.ok)
+			}
+			if tc.ok {
+				if diff := cmp.Diff(tc.want, cfg, cmp.AllowUnexported(testConfig{})); diff != "" {
+					t.Errorf("config (-want +got):\n%s", diff)
+				}
+			}
+			if src.Object != obj {
+				t.Errorf("Source.Object is not the config object")
+			}
+			if obj != nil && obj.String() != before {
+				t.Errorf("Load changed the config object:\n%s", obj)
+			}
+			// Errors name the config object.
+			for _, r := range res.Results() {
+				if obj != nil && (r.ResourceRef == nil || r.ResourceRef.Kind != obj.GetKind() || r.ResourceRef.Name != obj.GetName()) {
+					t.Errorf("result %q does not name the config object: %+v", r.Message, r.ResourceRef)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadNoConfig(t *testing.T) {
+	runLoadCases(t, []loadCase{
+		{name: "nil", ok: true, want: defaults()},
+		{name: "kpt's placeholder", ok: true, want: defaults(), config: `
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: function-input
+data: {}
+`},
+		{name: "placeholder without data", ok: true, want: defaults(), config: `
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: function-input
+`},
+		{name: "typed kind without spec", ok: true, want: defaults(), config: `
+apiVersion: fn.lockdown.dev/v1alpha1
+kind: TestFunction
+metadata:
+  name: cfg
+`},
+		{name: "typed kind with null spec", ok: true, want: defaults(), config: `
+apiVersion: fn.lockdown.dev/v1alpha1
+kind: TestFunction
+metadata:
+  name: cfg
+spec:
+`},
+	})
+
+	// The empty KubeObject the SDK hands over without config.
+	cfg := defaults()
+	var res results.Collector
+	src, ok := Load(fn.NewEmptyKubeObject(), testKind, &cfg, &res)
+	if !ok || res.HasErrors() {
+		t.Errorf("empty object: ok = %v, results %v", ok, summary(res.Results()))
+	}
+	if diff := cmp.Diff(defaults(), cfg, cmp.AllowUnexported(testConfig{})); diff != "" {
+		t.Errorf("empty object changed the defaults (-want +got):\n%s", diff)
+	}
+	if got := src.Field("count"); got != "spec.count" {
+		t.Errorf("Field without config = %q, want spec.count", got)
+	}
+}
+
+func TestLoadTyped(t *testing.T) {
+	full := defaults()
+	full.Enabled = false
+	full.Count = 0
+	full.Port = 8443
+	full.Name = "fw"
+	full.Tags = []string{"a", "b"}
+	full.Private = ptr(false)
+	full.Limit = ptr(0)
+	full.Networks = Networks{{Name: "pods", CIDR: "10.4.0.0/14"}}
+	full.Nested = &Nested{A: Inner{B: []Leaf{{C: "one"}, {C: "two", D: 2}}}, ByName: map[string]Leaf{"k": {C: "v"}}}
+	full.Labels = map[string]string{"app": "x"}
+	full.Extra = "promoted"
+
+	runLoadCases(t, []loadCase{
+		{name: "every field", ok: true, want: full, config: `
+apiVersion: fn.lockdown.dev/v1alpha1
+kind: TestFunction
+metadata:
+  name: cfg
+spec:
+  enabled: false
+  count: 0
+  port: 8443
+  name: fw
+  tags: [a, b]
+  private: false
+  limit: 0
+  extra: promoted
+  networks:
+  - name: pods
+    cidr: 10.4.0.0/14
+  nested:
+    a:
+      b:
+      - c: one
+      - c: two
+        d: 2
+    byName:
+      k: {c: v}
+  labels:
+    app: x
+`},
+		{name: "unknown nested fields", config: `
+apiVersion: fn.lockdown.dev/v1alpha1
+kind: TestFunction
+metadata:
+  name: cfg
+spec:
+  nested:
+    a:
+      b:
+      - c: one
+      - c: two
+        e: typo
+        f: typo
+    byName:
+      k: {c: v, g: typo}
+    h: typo
+  networks:
+  - name: pods
+    range: 10.0.0.0/8
+  colour: blue
+`, results: []string{
+			`error spec.colour: unknown field "colour"; known fields: ` + knownKeys,
+			`error spec.nested.a.b[1].e: unknown field "e"; known fields: c, d`,
+			`error spec.nested.a.b[1].f: unknown field "f"; known fields: c, d`,
+			`error spec.nested.byName.k.g: unknown field "g"; known fields: c, d`,
+			`error spec.nested.h: unknown field "h"; known fields: a, byName`,
+			`error spec.networks[0].range: unknown field "range"; known fields: cidr, name`,
+		}},
+		{name: "json:\"-\" is not a field", config: `
+apiVersion: fn.lockdown.dev/v1alpha1
+kind: TestFunction
+metadata:
+  name: cfg
+spec:
+  Ignored: x
+  hidden: y
+`, results: []string{
+			`error spec.Ignored: unknown field "Ignored"; known fields: ` + knownKeys,
+			`error spec.hidden: unknown field "hidden"; known fields: ` + knownKeys,
+		}},
+		{name: "unknown top-level keys", config: `
+apiVersion: fn.lockdown.dev/v1alpha1
+kind: TestFunction
+metadata:
+  name: cfg
+data:
+  count: "1"
+settings: {}
+spec:
+  count: 1
+`, results: []string{
+			`error data: unknown field "data": the settings go under spec`,
+			`error settings: unknown field "settings": the settings go under spec`,
+		}},
+		{name: "wrong apiVersion", config: `
+apiVersion: fn.lockdown.dev/v1
+kind: TestFunction
+metadata:
+  name: cfg
+spec: {}
+`, results: []string{
+			`error : unknown function config fn.lockdown.dev/v1 TestFunction: use kind TestFunction with apiVersion fn.lockdown.dev/v1alpha1, or a ConfigMap`,
+		}},
+		{name: "wrong kind", config: `
+apiVersion: fn.lockdown.dev/v1alpha1
+kind: OtherFunction
+metadata:
+  name: cfg
+spec: {}
+`, results: []string{
+			`error : unknown function config fn.lockdown.dev/v1alpha1 OtherFunction: use kind TestFunction with apiVersion fn.lockdown.dev/v1alpha1, or a ConfigMap`,
+		}},
+		{name: "ConfigMap of another version", config: `
+apiVersion: v2
+kind: ConfigMap
+metadata:
+  name: cfg
+`, results: []string{
+			`error : unknown function config v2 ConfigMap: use kind TestFunction with apiVersion fn.lockdown.dev/v1alpha1, or a ConfigMap`,
+		}},
+		{name: "string for a number", config: `
+apiVersion: fn.lockdown.dev/v1alpha1
+kind: TestFunction
+metadata:
+  name: cfg
+spec:
+  count: many
+`, results: []string{`error spec.count: expected a whole number, got a string`}},
+		{name: "string for a list", config: `
+apiVersion: fn.lockdown.dev/v1alpha1
+kind: TestFunction
+metadata:
+  name: cfg
+spec:
+  tags: a,b
+`, results: []string{`error spec.tags: expected a list, got a string`}},
+		{name: "list for a bool", config: `
+apiVersion: fn.lockdown.dev/v1alpha1
+kind: TestFunction
+metadata:
+  name: cfg
+spec:
+  private: "yes"
+`, results: []string{`error spec.private: expected true or false, got a string`}},
+		{name: "too large for the field", config: `
+apiVersion: fn.lockdown.dev/v1alpha1
+kind: TestFunction
+metadata:
+  name: cfg
+spec:
+  port: 4294967297
+`, results: []string{`error spec.port: expected a whole number, got a number 4294967297`}},
+		{name: "string for an object", config: `
+apiVersion: fn.lockdown.dev/v1alpha1
+kind: TestFunction
+metadata:
+  name: cfg
+spec:
+  nested:
+    a: text
+`, results: []string{`error spec.nested.a: expected an object, got a string`}},
+		// encoding/json names the field but not the list index.
+		{name: "number for a nested string", config: `
+apiVersion: fn.lockdown.dev/v1alpha1
+kind: TestFunction
+metadata:
+  name: cfg
+spec:
+  nested:
+    a:
+      b:
+      - c: 5
+`, results: []string{`error spec.nested.a.b.c: expected a string, got a number`}},
+		{name: "fraction for an int", config: `
+apiVersion: fn.lockdown.dev/v1alpha1
+kind: TestFunction
+metadata:
+  name: cfg
+spec:
+  port: 1.5
+`, results: []string{`error spec.port: expected a whole number, got a number 1.5`}},
+		{name: "spec is not an object", config: `
+apiVersion: fn.lockdown.dev/v1alpha1
+kind: TestFunction
+metadata:
+  name: cfg
+spec: [1]
+`, results: []string{`error spec: json: cannot unmarshal array into Go value of type fnconfig.testConfig`}},
+	})
+}
+
+func TestLoadConfigMap(t *testing.T) {
+	all := defaults()
+	all.Enabled = false
+	all.Count = -2
+	all.Port = 443
+	all.Name = "fw"
+	all.Tags = []string{"a", "b", "c"}
+	all.Private = ptr(true)
+	all.Limit = ptr(10)
+	all.Networks = Networks{{Name: "pods", CIDR: "10.4.0.0/14"}, {Name: "svc", CIDR: "10.8.0.0/20"}}
+	all.Level = &Level{N: 9}
+	all.Extra = "promoted"
+
+	noTags := defaults()
+	noTags.Tags = []string{}
+
+	runLoadCases(t, []loadCase{
+		{name: "every kind of field", ok: true, want: all, config: `
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: function-input
+data:
+  enabled: "false"
+  count: " -2 "
+  port: "443"
+  name: " fw "
+  tags: "a, b,,c ,"
+  private: "true"
+  limit: "10"
+  networks: pods=10.4.0.0/14, svc=10.8.0.0/20
+  level: high
+  extra: promoted
+`},
+		{name: "empty list", ok: true, want: noTags, config: `
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cfg
+data:
+  tags: " , "
+`},
+		{name: "other name, no data", ok: true, want: defaults(), config: `
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cfg
+`},
+		{name: "unknown keys", config: `
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cfg
+data:
+  colour: blue
+  count: "1"
+  Ignored: x
+`, results: []string{
+			`error data.Ignored: unknown key "Ignored"; known keys: ` + knownKeys,
+			`error data.colour: unknown key "colour"; known keys: ` + knownKeys,
+		}},
+		{name: "bad values", config: `
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cfg
+data:
+  enabled: "yes"
+  count: "3.5"
+  private: maybe
+  limit: ten
+  networks: pods
+  level: medium
+`, results: []string{
+			`error data.count: expected a whole number, got "3.5"`,
+			`error data.enabled: expected true or false, got "yes"`,
+			`error data.level: expected low or high, got "medium"`,
+			`error data.limit: expected a whole number, got "ten"`,
+			`error data.networks: expected name=cidr, got "pods"`,
+			`error data.private: expected true or false, got "maybe"`,
+		}},
+		// 4294967297 is 1 once cut to 32 bits: it must not slip through.
+		{name: "out of range for the field", config: `
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cfg
+data:
+  port: "4294967297"
+`, results: []string{`error data.port: expected a whole number, got "4294967297"`}},
+		{name: "fields without a text form", config: `
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cfg
+data:
+  labels: a=b
+  nested: x
+`, results: []string{
+			`error data.labels: cannot be set from a ConfigMap: use the typed config kind`,
+			`error data.nested: cannot be set from a ConfigMap: use the typed config kind`,
+		}},
+		{name: "data is not a map of strings", config: `
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cfg
+data:
+  tags: [a, b]
+`, results: []string{
+			"error data: ConfigMap data must map names to strings: yaml: unmarshal errors:\n  line 7: cannot unmarshal !!seq into string",
+		}},
+	})
+}
+
+func TestSourceField(t *testing.T) {
+	for _, tc := range []struct {
+		config string
+		want   string
+	}{
+		{"apiVersion: fn.lockdown.dev/v1alpha1\nkind: TestFunction\nmetadata: {name: c}\n", "spec.a.b[0]"},
+		{"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {name: x}\n", "data.a.b[0]"},
+	} {
+		obj := parse(t, tc.config)
+		cfg := defaults()
+		var res results.Collector
+		src, ok := Load(obj, testKind, &cfg, &res)
+		if !ok {
+			t.Fatalf("Load: %v", summary(res.Results()))
+		}
+		if got := src.Field("a.b[0]"); got != tc.want {
+			t.Errorf("Field = %q, want %q", got, tc.want)
+		}
+		src.Error(&res, "a.b[0]", "bad %d", 1)
+		want := []string{"error " + tc.want + ": bad 1"}
+		if diff := cmp.Diff(want, summary(res.Results())); diff != "" {
+			t.Errorf("Source.Error (-want +got):\n%s", diff)
+		}
+		if r := res.Results()[0]; r.ResourceRef == nil || r.ResourceRef.Name != "c" {
+			t.Errorf("Source.Error does not name the config: %+v", r.ResourceRef)
+		}
+	}
+}
+
+func TestSplitList(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"", []string{}},
+		{" , ,", []string{}},
+		{"a", []string{"a"}},
+		{"a, b,,", []string{"a", "b"}},
+		{" a b , c ", []string{"a b", "c"}},
+	} {
+		if diff := cmp.Diff(tc.want, SplitList(tc.in)); diff != "" {
+			t.Errorf("SplitList(%q) (-want +got):\n%s", tc.in, diff)
+		}
+	}
+}
