@@ -14,15 +14,25 @@ func BenchmarkIdentity(b *testing.B) {
 	Run(b, krmfn.Identity, ResourceList(b))
 }
 
+// TestBuild checks the input's shape on two copies (the benchmarks use
+// Copies of them): every corpus object plus four infrastructure objects per
+// copy, all with unique names.
 func TestBuild(t *testing.T) {
-	rl, err := fn.ParseResourceList(ResourceList(t))
+	data, err := Build(CorpusPath(), 2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(rl.Items); n < 10000 || n > 10200 {
-		t.Errorf("%d objects, want about 10,000", n)
+	rl, err := fn.ParseResourceList(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(rl.Items), 2*(503+4); got != want {
+		t.Errorf("%d objects, want %d", got, want)
 	}
 	if err := fn.CheckResourceDuplication(rl); err != nil {
 		t.Errorf("names must be unique: %v", err)
+	}
+	if got := len(rl.Items.Where(fn.IsGVK("container.cnrm.cloud.google.com", "v1beta1", "ContainerCluster"))); got != 2 {
+		t.Errorf("%d clusters, want 2", got)
 	}
 }
