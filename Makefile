@@ -34,7 +34,8 @@ unit:
 
 # Real kpt: `kpt fn eval --exec` and `kpt fn render` with the images under podman.
 e2e:
-	source scripts/tools.sh env && LOCKDOWN_E2E=1 $(GO) test -count=1 -v ./e2e/ 2>&1 | mkdir -p out && tee out/e2e.log | grep -E '^(\s*--- |PASS|FAIL|ok )' ; exit $${PIPESTATUS[0]}
+	@mkdir -p out
+	source scripts/tools.sh env && LOCKDOWN_E2E=1 $(GO) test -count=1 -v ./e2e/ 2>&1 | tee out/e2e.log | grep -E '^(\s*--- |PASS|FAIL|ok )' ; exit $${PIPESTATUS[0]}
 
 build:
 	bash scripts/images.sh --binaries
