@@ -8,6 +8,7 @@
 package facts
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -373,4 +374,66 @@ func refKey(kind string, from *fn.KubeObject, r Ref) Key {
 
 func refOf(r *kccref.ResourceRef) Ref {
 	return Ref{Name: r.Name, Namespace: r.Namespace, External: r.External}
+}
+
+// Region is the cluster's region: its subnetwork's, else the one its
+// location names (a zone such as us-central1-a is in us-central1).
+func (c *Cluster) Region() string {
+	if c.Subnetwork != nil && c.Subnetwork.Spec.Region != "" {
+		return c.Subnetwork.Spec.Region
+	}
+	loc := c.Spec.Location
+	if i := strings.LastIndex(loc, "-"); i > 0 && strings.Count(loc, "-") == 2 {
+		return loc[:i]
+	}
+	return loc
+}
+
+// PodRange returns the cluster's pod range: the subnetwork's secondary
+// range its ipAllocationPolicy names, or the CIDR block it gives.
+func (c *Cluster) PodRange() (netip.Prefix, bool) {
+	if ip := c.Spec.IpAllocationPolicy; ip != nil {
+		return c.secondaryRange(ip.ClusterSecondaryRangeName, ip.ClusterIpv4CidrBlock)
+	}
+	return netip.Prefix{}, false
+}
+
+// ServiceRange returns the cluster's Service range, found like PodRange.
+func (c *Cluster) ServiceRange() (netip.Prefix, bool) {
+	if ip := c.Spec.IpAllocationPolicy; ip != nil {
+		return c.secondaryRange(ip.ServicesSecondaryRangeName, ip.ServicesIpv4CidrBlock)
+	}
+	return netip.Prefix{}, false
+}
+
+func (c *Cluster) secondaryRange(name, cidr *string) (netip.Prefix, bool) {
+	if name != nil && c.Subnetwork != nil {
+		if r, ok := c.Subnetwork.Range(*name); ok {
+			return r.Prefix, true
+		}
+	}
+	if cidr != nil {
+		p, err := netip.ParsePrefix(*cidr)
+		return p, err == nil
+	}
+	return netip.Prefix{}, false
+}
+
+// NodeTag returns the network tag that firewall rules for the cluster's
+// nodes should target: "<name>-node" (what private-cluster gives every
+// node) when all nodes carry it, else the only tag they all share. It
+// fails when the nodes share no tag, or several and none is "<name>-node".
+func (c *Cluster) NodeTag() (string, error) {
+	tags := c.NodeTags()
+	want := c.Name() + "-node"
+	switch {
+	case slices.Contains(tags, want):
+		return want, nil
+	case len(tags) == 1:
+		return tags[0], nil
+	case len(tags) == 0:
+		return "", fmt.Errorf("the nodes of ContainerCluster %s share no network tag: run private-cluster first (it tags them %s), or tag every node pool alike", c.Name(), want)
+	}
+	return "", fmt.Errorf("the nodes of ContainerCluster %s share several network tags (%s) and none is %s: tag them %s, or give the tag in the config",
+		c.Name(), strings.Join(tags, ", "), want, want)
 }
