@@ -19,6 +19,7 @@ import (
 	kccref "github.com/GoogleCloudPlatform/k8s-config-connector/pkg/clients/generated/apis/k8s/v1alpha1"
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
+	"github.com/lockdown-krm/lockdown/internal/kcc"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
@@ -31,7 +32,7 @@ const (
 
 	// ProjectIDAnnotation names the GCP project of a Config Connector object,
 	// on the object itself or on its Namespace.
-	ProjectIDAnnotation = "cnrm.cloud.google.com/project-id"
+	ProjectIDAnnotation = kcc.ProjectIDAnnotation
 )
 
 // Key identifies an object of the package by kind, namespace and name.
@@ -173,6 +174,7 @@ type Package struct {
 	NodePools   []*NodePool
 	Networks    []*Network
 	Subnetworks []*Subnetwork
+	Routes      []*Route
 
 	namespaces  map[string]*fn.KubeObject
 	networks    map[Key]*Network
@@ -195,6 +197,9 @@ func Read(items fn.KubeObjects, res *results.Collector) *Package {
 	}
 	for _, s := range p.Subnetworks {
 		s.Network = p.networks[refKey(KindNetwork, s.Object, refOf(&s.Spec.NetworkRef))]
+	}
+	for _, r := range p.Routes {
+		r.Network = p.networks[refKey(KindNetwork, r.Object, refOf(&r.Spec.NetworkRef))]
 	}
 	for _, c := range p.Clusters {
 		p.linkCluster(c)
@@ -232,6 +237,8 @@ func (p *Package) index(obj *fn.KubeObject, res *results.Collector) {
 			p.Networks = append(p.Networks, n)
 			p.networks[keyOf(obj)] = n
 		}
+	case kind == KindRoute:
+		p.readRoute(obj, res)
 	case kind == KindSubnetwork:
 		s := &Subnetwork{Object: obj}
 		if decode(obj, &s.Spec, res) && s.parseRanges(res) {

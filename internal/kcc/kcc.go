@@ -9,7 +9,9 @@ import (
 	"encoding/json"
 	"fmt"
 
+	kccref "github.com/GoogleCloudPlatform/k8s-config-connector/pkg/clients/generated/apis/k8s/v1alpha1"
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // New converts a typed Config Connector object (for example a
@@ -69,3 +71,34 @@ func prune(v any) any {
 	}
 	return v
 }
+
+// ObjectMeta names a generated object and places it beside the object it
+// was derived from: the same namespace and, when that object names one,
+// the same GCP project (cnrm.cloud.google.com/project-id), so Config
+// Connector creates it where the cluster or network lives.
+func ObjectMeta(name string, like *fn.KubeObject) metav1.ObjectMeta {
+	meta := metav1.ObjectMeta{Name: name}
+	if like == nil {
+		return meta
+	}
+	meta.Namespace = like.GetNamespace()
+	if project := like.GetAnnotation(ProjectIDAnnotation); project != "" {
+		meta.Annotations = map[string]string{ProjectIDAnnotation: project}
+	}
+	return meta
+}
+
+// ProjectIDAnnotation names the GCP project of a Config Connector object.
+const ProjectIDAnnotation = "cnrm.cloud.google.com/project-id"
+
+// TypeMeta is the apiVersion and kind of a Config Connector kind.
+func TypeMeta(group, version, kind string) metav1.TypeMeta {
+	return metav1.TypeMeta{APIVersion: group + ".cnrm.cloud.google.com/" + version, Kind: kind}
+}
+
+// Ref refers to another object of the package by name, in the namespace of
+// the referring object (Config Connector's default).
+func Ref(name string) kccref.ResourceRef { return kccref.ResourceRef{Name: name} }
+
+// Ptr returns a pointer to v, for the typed structs' optional fields.
+func Ptr[T any](v T) *T { return &v }
