@@ -10,8 +10,8 @@
 SHELL := /bin/bash
 GO ?= go
 FUZZTIME ?= 20s
-# Every fuzz target, as package:Target.
-FUZZ_TARGETS := ./functions/privatecluster:FuzzPrivateCluster
+# Every fuzz target, as package:Target, found in the functions' tests.
+FUZZ_TARGETS := $(shell grep -o '^func Fuzz[A-Za-z0-9]*' functions/*/*_test.go | sed -E 's|^(functions/[^/]*)/[^:]*:func |./\1:|')
 
 .PHONY: demo test check-tools vet unit e2e build images bench fuzz clean
 

@@ -188,7 +188,9 @@ func (r *runner) kptArgs(t *testing.T, c caseSpec, function, dir, pkg string) []
 		if hasConfig || len(c.Args) > 0 {
 			t.Fatalf("%s: a render case takes its config from the package's Kptfile pipeline, not fn-config.yaml or args", dir)
 		}
-		r.image(t, function)
+		for _, f := range pipelineFunctions(t, pkg) {
+			r.image(t, f)
+		}
 		return []string{"fn", "render", pkg, "--image-pull-policy", "never", "--truncate-output=false"}
 	default:
 		t.Fatalf("%s/case.yaml: command %q: use eval or render", dir, c.Command)
@@ -297,6 +299,38 @@ func (r *runner) image(t *testing.T, function string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// pipelineFunctions lists the lockdown functions whose images the
+// package's Kptfile pipeline runs (localhost/lockdown/<function>:dev), so a
+// render case that chains several functions gets every image built.
+func pipelineFunctions(t *testing.T, pkg string) []string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(pkg, "Kptfile"))
+	if err != nil {
+		t.Fatalf("a render case needs a Kptfile: %v", err)
+	}
+	var kptfile struct {
+		Pipeline struct {
+			Mutators, Validators []struct {
+				Image string `yaml:"image"`
+			}
+		} `yaml:"pipeline"`
+	}
+	if err := yaml.Unmarshal(raw, &kptfile); err != nil {
+		t.Fatalf("Kptfile: %v", err)
+	}
+	var functions []string
+	for _, step := range slices.Concat(kptfile.Pipeline.Mutators, kptfile.Pipeline.Validators) {
+		name, ok := strings.CutPrefix(step.Image, "localhost/lockdown/")
+		if name, _, _ = strings.Cut(name, ":"); ok && !slices.Contains(functions, name) {
+			functions = append(functions, name)
+		}
+	}
+	if len(functions) == 0 {
+		t.Fatalf("the Kptfile pipeline runs no localhost/lockdown/<function>:dev image")
+	}
+	return functions
 }
 
 // noteInputs reads the sources that the binaries and images are built
