@@ -1,0 +1,125 @@
+package privategoogleaccess
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+	"github.com/lockdown-krm/lockdown/internal/gcp"
+	"github.com/lockdown-krm/lockdown/internal/results"
+)
+
+// Kind is the typed config kind of this function.
+const Kind = "PrivateGoogleAccess"
+
+// TTL bounds of the generated record sets, in seconds. The records never
+// change, so a long TTL would do; a day caps how long a mistake is cached.
+const (
+	DefaultTTL = 300
+	MaxTTL     = 86400
+)
+
+// MaxRoutePriority is the largest route priority GCP accepts.
+const MaxRoutePriority = 65535
+
+// PrivateGoogleAccess is the function config (spec of kind
+// PrivateGoogleAccess, or the same keys in a ConfigMap's data).
+type PrivateGoogleAccess struct {
+	// Mode picks the VIP: restricted (the default, the only one VPC
+	// Service Controls can fence) or private.
+	Mode string `json:"mode,omitempty"`
+	// Domains get a private zone each. It replaces the default list
+	// (googleapis.com, gcr.io, pkg.dev): list those too to keep them.
+	Domains []string `json:"domains,omitempty"`
+	// TTL of every record set, in seconds.
+	TTL int64 `json:"ttl,omitempty"`
+	// RoutePriority of the routes to the VIP; unset, one below the
+	// lowest-numbered route to 0.0.0.0/0 on the network.
+	RoutePriority *int64 `json:"routePriority,omitempty"`
+}
+
+// defaults is the config that the user's settings are applied on.
+func defaults() PrivateGoogleAccess {
+	return PrivateGoogleAccess{
+		Mode:    gcp.RestrictedVIP.Mode,
+		Domains: slices.Clone(gcp.DefaultGoogleDomains),
+		TTL:     DefaultTTL,
+	}
+}
+
+// Validate checks every field before anything runs. Domains are
+// normalized (a final dot dropped) so that the run sees one spelling.
+func (c *PrivateGoogleAccess) Validate(src fnconfig.Source, res *results.Collector) {
+	if _, ok := gcp.VIPFor(c.Mode); !ok {
+		src.Error(res, "mode", "unknown mode %q: use %s (restricted.googleapis.com, works with VPC Service Controls) or %s (private.googleapis.com)",
+			c.Mode, gcp.RestrictedVIP.Mode, gcp.PrivateVIP.Mode)
+	}
+	c.validateDomains(src, res)
+	if c.TTL < 1 || c.TTL > MaxTTL {
+		src.Error(res, "ttl", "ttl %d is out of range: give the record sets' time to live in seconds, 1 to %d (default %d)", c.TTL, MaxTTL, DefaultTTL)
+	}
+	if p := c.RoutePriority; p != nil && (*p < 0 || *p > MaxRoutePriority) {
+		src.Error(res, "routePriority", "routePriority %d is out of range: GCP route priorities are 0 to %d, lower wins; leave it unset to beat the network's routes to 0.0.0.0/0 by one",
+			*p, MaxRoutePriority)
+	}
+}
+
+func (c *PrivateGoogleAccess) validateDomains(src fnconfig.Source, res *results.Collector) {
+	if len(c.Domains) == 0 {
+		src.Error(res, "domains", "no domains: list the domains to send to the VIP, for example %s", strings.Join(gcp.DefaultGoogleDomains, ","))
+		return
+	}
+	seen := map[string]int{}
+	ok := true
+	for i, d := range c.Domains {
+		field := fmt.Sprintf("domains[%d]", i)
+		d = strings.TrimSuffix(d, ".")
+		c.Domains[i] = d
+		if problem := checkDomain(d); problem != "" {
+			src.Error(res, field, "%s", problem)
+			ok = false
+			continue
+		}
+		if j, dup := seen[d]; dup {
+			src.Error(res, field, "%s is listed twice (also domains[%d]): list each domain once", d, j)
+			ok = false
+		}
+		seen[d] = i
+	}
+	// A list with a typo in it would make this warning point the wrong way.
+	if _, listed := seen[apisDomain]; !listed && ok {
+		res.Warning(src.Object, src.Field("domains"),
+			"domains leaves out %s: the nodes reach Google APIs through the VIP only if another private zone for %s is visible from their network", apisDomain, apisDomain)
+	}
+}
+
+var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+
+// checkDomain says what is wrong with a domain name, or "".
+func checkDomain(d string) string {
+	switch {
+	case d == "":
+		return "empty domain: give a DNS name such as gcr.io"
+	case strings.HasPrefix(d, "*."):
+		return fmt.Sprintf("%q: give the domain without the wildcard (%s); the function adds the *.%s record itself", d, d[2:], d[2:])
+	case strings.ToLower(d) != d:
+		return fmt.Sprintf("%q: write the domain in lower case (%s)", d, strings.ToLower(d))
+	case len(d) > 253:
+		return fmt.Sprintf("%q is longer than the 253 characters a DNS name may have", d)
+	}
+	labels := strings.Split(d, ".")
+	if len(labels) < 2 {
+		return fmt.Sprintf("%q is not a domain such as gcr.io or pkg.dev: a private zone for a top-level name would capture every name under it", d)
+	}
+	for _, l := range labels {
+		if !dnsLabel.MatchString(l) {
+			return fmt.Sprintf("%q is not a DNS name: label %q must be 1 to 63 lower-case letters, digits or inner hyphens", d, l)
+		}
+	}
+	if tld := labels[len(labels)-1]; tld[0] >= '0' && tld[0] <= '9' {
+		return fmt.Sprintf("%q looks like an IP address: give a DNS name such as gcr.io", d)
+	}
+	return ""
+}
