@@ -441,6 +441,6 @@ func (c *Cluster) NodeTag() (string, error) {
 	case len(tags) == 0:
 		return "", fmt.Errorf("the nodes of ContainerCluster %s share no network tag: run private-cluster first (it tags them %s), or tag every node pool alike", c.Name(), want)
 	}
-	return "", fmt.Errorf("the nodes of ContainerCluster %s share several network tags (%s) and none is %s: tag them %s, or give the tag in the config",
+	return "", fmt.Errorf("the nodes of ContainerCluster %s share several network tags (%s) and none is %s: run private-cluster first (it adds %s to every node pool)",
 		c.Name(), strings.Join(tags, ", "), want, want)
 }

@@ -1,0 +1,112 @@
+package facts
+
+import (
+	"net/netip"
+	"slices"
+
+	compute "github.com/GoogleCloudPlatform/k8s-config-connector/pkg/clients/generated/apis/compute/v1beta1"
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+
+	"github.com/lockdown-krm/lockdown/internal/results"
+)
+
+// Config Connector kinds of VPC firewall rules and network firewall policies.
+const (
+	KindFirewall                  = "ComputeFirewall"
+	KindFirewallPolicyAssociation = "ComputeNetworkFirewallPolicyAssociation"
+)
+
+// DefaultFirewallPriority is the priority GCP gives a firewall rule that
+// names none.
+const DefaultFirewallPriority = 1000
+
+// Firewall is a ComputeFirewall (a VPC firewall rule) of the package.
+type Firewall struct {
+	Object   *fn.KubeObject
+	Spec     compute.ComputeFirewallSpec
+	Priority int64    // DefaultFirewallPriority when unset
+	Network  *Network // nil when outside the package
+}
+
+// Firewalls reads the package's VPC firewall rules. A rule that cannot be
+// read as a ComputeFirewall is an error result and left out. They are read
+// on demand rather than by Read because only a few functions need them.
+func (p *Package) Firewalls(res *results.Collector) []*Firewall {
+	var out []*Firewall
+	for _, obj := range p.Items {
+		if obj.GetKind() != KindFirewall || !isKCC(obj) {
+			continue
+		}
+		f := &Firewall{Object: obj, Priority: DefaultFirewallPriority}
+		if !decode(obj, &f.Spec, res) {
+			continue
+		}
+		if f.Spec.Priority != nil {
+			f.Priority = *f.Spec.Priority
+		}
+		f.Network = p.networks[refKey(KindNetwork, obj, refOf(&f.Spec.NetworkRef))]
+		out = append(out, f)
+	}
+	return out
+}
+
+// NetworkID is the network the rule belongs to.
+func (f *Firewall) NetworkID() NetworkID {
+	if f.Network != nil {
+		return f.Network.ID()
+	}
+	return networkID(f.Object, refOf(&f.Spec.NetworkRef))
+}
+
+// DeniesAllEgress tells whether the rule is an enabled deny-all egress rule:
+// direction EGRESS, destination 0.0.0.0/0, and a deny of every protocol
+// (or of all of TCP, which is what any allow for web traffic must beat).
+// A deny of some ports only is not one: it does not fence the network.
+func (f *Firewall) DeniesAllEgress() bool {
+	if f.Spec.Direction == nil || *f.Spec.Direction != "EGRESS" || (f.Spec.Disabled != nil && *f.Spec.Disabled) {
+		return false
+	}
+	everywhere := slices.ContainsFunc(f.Spec.DestinationRanges, func(r string) bool {
+		p, err := netip.ParsePrefix(r)
+		return err == nil && p.Bits() == 0 && p.Addr().Is4()
+	})
+	return everywhere && slices.ContainsFunc(f.Spec.Deny, func(d compute.FirewallDeny) bool {
+		return len(d.Ports) == 0 && (d.Protocol == "all" || d.Protocol == "tcp" || d.Protocol == "6")
+	})
+}
+
+// MayApplyTo tells whether the rule may apply to instances that carry the
+// network tag: it has no targets (all instances), or names the tag, or
+// targets service accounts, which the package cannot match to tags.
+func (f *Firewall) MayApplyTo(tag string) bool {
+	if len(f.Spec.TargetTags) == 0 {
+		return true
+	}
+	return slices.Contains(f.Spec.TargetTags, tag) || len(f.Spec.TargetServiceAccounts) > 0
+}
+
+// FirewallPolicyAssociation is a ComputeNetworkFirewallPolicyAssociation of
+// the package. GCP lets a network have one global network firewall policy.
+type FirewallPolicyAssociation struct {
+	Object  *fn.KubeObject
+	Spec    compute.ComputeNetworkFirewallPolicyAssociationSpec
+	Network NetworkID // the network it attaches to
+}
+
+// FirewallPolicyAssociations reads the package's associations of network
+// firewall policies with networks.
+func (p *Package) FirewallPolicyAssociations(res *results.Collector) []*FirewallPolicyAssociation {
+	var out []*FirewallPolicyAssociation
+	for _, obj := range p.Items {
+		if obj.GetKind() != KindFirewallPolicyAssociation || !isKCC(obj) {
+			continue
+		}
+		a := &FirewallPolicyAssociation{Object: obj}
+		if !decode(obj, &a.Spec, res) {
+			continue
+		}
+		a.Network = networkID(obj, refOf(&a.Spec.AttachmentTargetRef))
+		out = append(out, a)
+	}
+	return out
+}
