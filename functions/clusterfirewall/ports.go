@@ -1,0 +1,130 @@
+package clusterfirewall
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/lockdown-krm/lockdown/internal/facts"
+	"github.com/lockdown-krm/lockdown/internal/krmfn"
+)
+
+// The control plane reaches the nodes on 443 and the kubelet's 10250 in
+// any GKE cluster; webhook ports come on top.
+var masterPorts = []int32{443, 10250}
+
+// defaultHealthCheckPorts are opened to health checks when the package has
+// no load-balanced Service: the usual HTTP, HTTPS and Istio http2 ports.
+var defaultHealthCheckPorts = []int32{80, 443, 8080}
+
+// packagePorts are the ports found in the package, shared by all clusters:
+// the package is installed on each of them.
+type packagePorts struct {
+	master []string // tcp ports the control plane reaches on the nodes
+	health []string // tcp ports health checks reach
+}
+
+// discoverPorts finds the webhook and health-check ports and reports what
+// it could not resolve.
+func discoverPorts(in krmfn.Input[ClusterFirewall]) packagePorts {
+	return packagePorts{master: masterIngressPorts(in), health: healthCheckPorts(in)}
+}
+
+func masterIngressPorts(in krmfn.Input[ClusterFirewall]) []string {
+	hooks := facts.Webhooks(in.Items, in.Results)
+	extra := in.Config.ExtraWebhookPorts
+	for _, h := range hooks {
+		if h.Problem == "" {
+			continue
+		}
+		if len(extra) > 0 {
+			in.Results.Info(h.Config, h.Field, "webhook %s: %s; relying on extraWebhookPorts (%s) for it",
+				h.Name, h.Problem, joinPorts(extra))
+			continue
+		}
+		in.Results.Warning(h.Config, h.Field,
+			"webhook %s: %s, so the control plane may not be let through to it: add its target port to extraWebhookPorts in %s's config",
+			h.Name, h.Problem, Name)
+	}
+	ports := rangesOf(slices.Concat(masterPorts, facts.WebhookPorts(hooks)))
+	for _, p := range extra {
+		r, _ := p.parse() // validated
+		ports = append(ports, r)
+	}
+	return normalize(ports)
+}
+
+func healthCheckPorts(in krmfn.Input[ClusterFirewall]) []string {
+	if len(in.Config.HealthCheckPorts) > 0 {
+		var ports []portRange
+		for _, p := range in.Config.HealthCheckPorts {
+			r, _ := p.parse() // validated
+			ports = append(ports, r)
+		}
+		return normalize(ports) // the config replaces discovery, warnings and all
+	}
+	services, problems := facts.LoadBalancedServices(in.Items, in.Results)
+	for _, p := range problems {
+		in.Results.Warning(p.Object, p.Field, "%s: health checks may not reach it; fix it, or list every health-check port in healthCheckPorts in %s's config",
+			p.Problem, Name)
+	}
+	for _, s := range services {
+		in.Results.Info(s.Service, "", "load balanced (%s): health checks may reach tcp %s",
+			strings.Join(s.Reasons, ", "), joinInts(s.Ports))
+	}
+	found := facts.HealthCheckPorts(services)
+	if len(found) == 0 {
+		in.Results.Info(nil, "", "no load-balanced Service or ingress gateway in the package: health checks may reach the usual tcp %s; set healthCheckPorts to change them",
+			joinInts(defaultHealthCheckPorts))
+		found = defaultHealthCheckPorts
+	}
+	return normalize(rangesOf(found))
+}
+
+func rangesOf(ports []int32) []portRange {
+	out := make([]portRange, len(ports))
+	for i, p := range ports {
+		out[i] = portRange{int(p), int(p)}
+	}
+	return out
+}
+
+// normalize sorts ports and merges overlapping ones, so that "8443" and
+// "8000-9000" become "8000-9000" and the list reads the same every run.
+// Adjacent ports stay apart: "443" and "444" are not "443-444".
+func normalize(ports []portRange) []string {
+	sorted := slices.Clone(ports)
+	slices.SortFunc(sorted, func(a, b portRange) int {
+		return cmp.Or(cmp.Compare(a.lo, b.lo), cmp.Compare(a.hi, b.hi))
+	})
+	var merged []portRange
+	for _, r := range sorted {
+		if n := len(merged); n > 0 && r.lo <= merged[n-1].hi {
+			merged[n-1].hi = max(merged[n-1].hi, r.hi)
+			continue
+		}
+		merged = append(merged, r)
+	}
+	out := make([]string, len(merged))
+	for i, r := range merged {
+		out[i] = r.String()
+	}
+	return out
+}
+
+func joinInts(ports []int32) string {
+	s := make([]string, len(ports))
+	for i, p := range ports {
+		s[i] = fmt.Sprint(p)
+	}
+	return strings.Join(s, ", ")
+}
+
+func joinPorts(ports Ports) string {
+	s := make([]string, len(ports))
+	for i, p := range ports {
+		s[i] = string(p)
+	}
+	return strings.Join(s, ", ")
+}
