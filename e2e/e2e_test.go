@@ -34,6 +34,10 @@ type caseSpec struct {
 	ExitCode int `yaml:"exitCode"`
 	// OutputContains are strings kpt's output (stdout and stderr) must hold.
 	OutputContains []string `yaml:"outputContains"`
+	// Package, when set, is the input package's folder relative to the
+	// case, instead of its package/ folder: a blueprint is tested as it
+	// is shipped, not as a copy that could drift from it.
+	Package string `yaml:"package"`
 }
 
 func TestCases(t *testing.T) {
@@ -93,7 +97,11 @@ type runner struct {
 func (r *runner) runCase(t *testing.T, function, dir string) {
 	c := readCase(t, dir)
 	pkg := filepath.Join(t.TempDir(), "package")
-	input := readTree(t, filepath.Join(dir, "package"))
+	source := filepath.Join(dir, "package")
+	if c.Package != "" {
+		source = filepath.Join(dir, filepath.FromSlash(c.Package))
+	}
+	input := readTree(t, source)
 	writeTree(t, pkg, input)
 
 	args := r.kptArgs(t, c, function, dir, pkg)

@@ -16,21 +16,38 @@ mkdir -p "$out"
 cp -r "$blueprint" "$out/before"
 cp -r "$blueprint" "$out/after"
 
+# The functions the blueprint's pipeline runs, with their configs, in order.
+mapfile -t steps < <(awk '/- image: localhost\/lockdown\// {sub(/.*localhost\/lockdown\//, ""); sub(/:.*/, ""); fn=$0}
+	/configPath:/ && fn {print fn, $2; fn=""}' "$blueprint/Kptfile")
+functions=()
+for step in "${steps[@]}"; do functions+=("${step%% *}"); done
+
 if bash scripts/tools.sh podman >/dev/null 2>&1; then
 	source scripts/tools.sh env
-	echo "== building the function images (podman)"
-	bash scripts/images.sh private-cluster
+	echo "== building the function images (podman): ${functions[*]}"
+	bash scripts/images.sh "${functions[@]}"
 	echo "== kpt fn render $out/after"
 	kpt fn render "$out/after" --image-pull-policy never --truncate-output=false
 else
-	echo "== podman is not available: running the functions as binaries (kpt fn eval --exec)"
-	ARCHES=$(go env GOARCH) bash scripts/images.sh --binaries private-cluster
-	kpt fn eval "$out/after" --truncate-output=false \
-		--exec "bin/linux_$(go env GOARCH)/private-cluster" --fn-config "$out/after/private-cluster.yaml"
+	echo "== podman is not available: running the pipeline's functions as binaries (kpt fn eval --exec)"
+	ARCHES=$(go env GOARCH) bash scripts/images.sh --binaries "${functions[@]}"
+	for step in "${steps[@]}"; do
+		kpt fn eval "$out/after" --truncate-output=false \
+			--exec "bin/linux_$(go env GOARCH)/${step%% *}" --fn-config "$out/after/${step#* }"
+	done
 fi
 
 echo
-echo "== what changed (diff -ru before after)"
-(cd "$out" && diff -ru before after) || true
+echo "== what changed (diff -ruN before after)"
+(cd "$out" && diff -ruN before after) || true
+echo
+echo "== generated, per function"
+for dir in "$out/after"/*/; do
+	name=$(basename "$dir")
+	[ -e "$out/before/$name" ] && continue
+	printf '%s:' "$name"
+	(cd "$dir" && ls | sed 's/_.*//' | sort | uniq -c | awk '{printf " %d %s", $1, $2}')
+	echo
+done
 echo
 echo "The rendered package is in $out/after."
