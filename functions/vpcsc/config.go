@@ -1,0 +1,234 @@
+package vpcsc
+
+import (
+	"encoding/json"
+	"reflect"
+	"slices"
+
+	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+)
+
+// Kind is the typed config kind of this function.
+const Kind = "VPCServiceControls"
+
+// Modes of the perimeter.
+const (
+	// DryRun writes the perimeter's dry-run config (spec.spec): violations
+	// are logged, nothing is blocked.
+	DryRun = "dry-run"
+	// Enforce writes the enforced config (spec.status).
+	Enforce = "enforce"
+)
+
+// Combining functions of an access level's conditions.
+const (
+	And = "AND"
+	Or  = "OR"
+)
+
+// RestrictedServicesKeyword stands, in vpcAccessibleServices, for every
+// service the perimeter restricts.
+const RestrictedServicesKeyword = "RESTRICTED-SERVICES"
+
+// Default names. A perimeter's name cannot change once it exists, so the
+// defaults are fixed words rather than derived from a cluster that might
+// be renamed.
+const (
+	DefaultLevelName     = "kubeflow_access"
+	DefaultPerimeterName = "kubeflow_perimeter"
+)
+
+// DefaultRestrictedServices are the APIs a Kubeflow-on-GKE project keeps
+// its data in, and every API its nodes call. The nodes' calls matter
+// because vpcAccessibleServices is limited to RESTRICTED-SERVICES by
+// default: an API left off this list is unreachable from the VPC.
+//
+//   - storage, bigquery: where pipelines keep data;
+//   - containerregistry, artifactregistry: images (gcr.io, pkg.dev);
+//   - container, containerfilesystem: the GKE API and GKE image streaming;
+//   - logging, monitoring: the node agents send logs and metrics;
+//   - iamcredentials, sts: Workload Identity's token exchange, which
+//     private-cluster turns on.
+var DefaultRestrictedServices = []string{
+	"artifactregistry.googleapis.com",
+	"bigquery.googleapis.com",
+	"container.googleapis.com",
+	"containerfilesystem.googleapis.com",
+	"containerregistry.googleapis.com",
+	"iamcredentials.googleapis.com",
+	"logging.googleapis.com",
+	"monitoring.googleapis.com",
+	"storage.googleapis.com",
+	"sts.googleapis.com",
+}
+
+// VPCServiceControls is the function config (spec of kind
+// VPCServiceControls, or the same keys in a ConfigMap's data; the
+// policies and vpcAccessibleServices only in the typed kind).
+type VPCServiceControls struct {
+	// AccessPolicy is the id of the organization's existing access policy.
+	AccessPolicy ID `json:"accessPolicy,omitempty"`
+	// CreateAccessPolicy generates the access policy instead.
+	CreateAccessPolicy bool `json:"createAccessPolicy,omitempty"`
+	// OrganizationID owns a generated access policy.
+	OrganizationID ID `json:"organizationId,omitempty"`
+	// ProjectNumbers are the projects inside the perimeter.
+	ProjectNumbers IDs `json:"projectNumbers,omitempty"`
+	// Members may reach the perimeter's services from outside:
+	// user:EMAIL, group:EMAIL or serviceAccount:EMAIL.
+	Members []string `json:"members,omitempty"`
+	// IncludeCloudBuild adds each project's Cloud Build service account.
+	IncludeCloudBuild bool `json:"includeCloudBuild,omitempty"`
+	// IPSubnetworks and Regions are the access level's network conditions.
+	IPSubnetworks []string `json:"ipSubnetworks,omitempty"`
+	Regions       []string `json:"regions,omitempty"`
+	// CombiningFunction joins the level's conditions: AND (default) or OR.
+	CombiningFunction string `json:"combiningFunction,omitempty"`
+	// RestrictedServices replaces DefaultRestrictedServices.
+	RestrictedServices []string `json:"restrictedServices"`
+	// VPCAccessibleServices limits the APIs the VPC may call.
+	VPCAccessibleServices *VPCAccessibleServices `json:"vpcAccessibleServices,omitempty"`
+	// IngressPolicies and EgressPolicies go into the perimeter as given.
+	IngressPolicies []IngressPolicy `json:"ingressPolicies,omitempty"`
+	EgressPolicies  []EgressPolicy  `json:"egressPolicies,omitempty"`
+	// Mode is dry-run (the default) or enforce.
+	Mode string `json:"mode,omitempty"`
+	// LevelName and PerimeterName are the names in Access Context Manager.
+	LevelName     string `json:"levelName,omitempty"`
+	PerimeterName string `json:"perimeterName,omitempty"`
+	// Namespace of the generated objects; default: the clusters'.
+	Namespace string `json:"namespace,omitempty"`
+}
+
+// VPCAccessibleServices says which APIs the perimeter's VPC networks may
+// call.
+type VPCAccessibleServices struct {
+	EnableRestriction *bool    `json:"enableRestriction,omitempty"`
+	AllowedServices   []string `json:"allowedServices,omitempty"`
+}
+
+// IngressPolicy lets requests from outside reach the perimeter.
+type IngressPolicy struct {
+	From IngressFrom `json:"from"`
+	To   IngressTo   `json:"to"`
+}
+
+// IngressFrom is who may come in, and from where.
+type IngressFrom struct {
+	// Identities are members as in Members (groups included).
+	Identities []string `json:"identities,omitempty"`
+	// IdentityType instead of Identities: ANY_IDENTITY, ANY_USER_ACCOUNT
+	// or ANY_SERVICE_ACCOUNT.
+	IdentityType string  `json:"identityType,omitempty"`
+	Sources      Sources `json:"sources"`
+}
+
+// Sources are where requests may come from.
+type Sources struct {
+	// AccessLevels are level names of the policy, or "*" for anywhere.
+	AccessLevels []string `json:"accessLevels,omitempty"`
+	// Projects are project numbers whose resources may call in.
+	Projects IDs `json:"projects,omitempty"`
+}
+
+// IngressTo is what they may reach.
+type IngressTo struct {
+	// Projects of the perimeter, or "*"; default: all of them.
+	Projects   IDs         `json:"projects,omitempty"`
+	Operations []Operation `json:"operations"`
+}
+
+// EgressPolicy lets requests from inside reach out of the perimeter.
+type EgressPolicy struct {
+	From EgressFrom `json:"from"`
+	To   EgressTo   `json:"to"`
+}
+
+// EgressFrom is who may go out.
+type EgressFrom struct {
+	Identities   []string `json:"identities,omitempty"`
+	IdentityType string   `json:"identityType,omitempty"`
+}
+
+// EgressTo is what they may reach outside.
+type EgressTo struct {
+	// Projects outside the perimeter, or "*".
+	Projects IDs `json:"projects,omitempty"`
+	// ExternalResources such as s3://bucket/path.
+	ExternalResources []string    `json:"externalResources,omitempty"`
+	Operations        []Operation `json:"operations"`
+}
+
+// Operation is a service and, optionally, some of its methods or
+// permissions (all of them when none are given).
+type Operation struct {
+	// Service is NAME.googleapis.com, or "*" for every service.
+	Service     string   `json:"service"`
+	Methods     []string `json:"methods,omitempty"`
+	Permissions []string `json:"permissions,omitempty"`
+}
+
+// defaults is the config that the user's settings are applied on.
+func defaults() VPCServiceControls {
+	return VPCServiceControls{
+		RestrictedServices: slices.Clone(DefaultRestrictedServices),
+		CombiningFunction:  And,
+		Mode:               DryRun,
+		LevelName:          DefaultLevelName,
+		PerimeterName:      DefaultPerimeterName,
+	}
+}
+
+// ID is a numeric Google Cloud id (an access policy, an organization, a
+// project number). YAML writes an unquoted number as readily as a string,
+// so both are read; Validate checks the digits.
+type ID string
+
+// UnmarshalJSON reads a string or a number.
+func (id *ID) UnmarshalJSON(data []byte) error {
+	var s string
+	if err := json.Unmarshal(data, &s); err == nil {
+		*id = ID(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(data, &n); err != nil {
+		// The decoder adds the field path to this error.
+		return &json.UnmarshalTypeError{Value: jsonKind(data), Type: reflect.TypeFor[string]()}
+	}
+	*id = ID(n.String())
+	return nil
+}
+
+// IDs is a list of ids; in a ConfigMap it is comma-separated.
+type IDs []ID
+
+var _ fnconfig.ConfigMapValue = &IDs{}
+
+// SetFromConfigMap reads "123,456".
+func (ids *IDs) SetFromConfigMap(text string) error {
+	list := IDs{}
+	for _, s := range fnconfig.SplitList(text) {
+		list = append(list, ID(s))
+	}
+	*ids = list
+	return nil
+}
+
+// jsonKind names the JSON type of a value for an error message.
+func jsonKind(data []byte) string {
+	if len(data) == 0 {
+		return "nothing"
+	}
+	switch data[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "bool"
+	case 'n':
+		return "null"
+	}
+	return "value"
+}

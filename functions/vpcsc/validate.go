@@ -1,0 +1,284 @@
+package vpcsc
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+	"github.com/lockdown-krm/lockdown/internal/results"
+)
+
+// maxNameLength is the longest access level or perimeter name.
+const maxNameLength = 50
+
+var (
+	digits = regexp.MustCompile(`^[0-9]+$`)
+	// Access Context Manager's names: a letter, then letters, digits and
+	// underscores, at most maxNameLength characters.
+	acmName = regexp.MustCompile(fmt.Sprintf(`^[A-Za-z][A-Za-z0-9_]{0,%d}$`, maxNameLength-1))
+	// serviceName is how every VPC Service Controls service is named.
+	serviceName = regexp.MustCompile(`^[a-z][a-z0-9-]*\.googleapis\.com$`)
+	// regionCode is an ISO 3166-1 alpha-2 code, as access levels take them.
+	regionCode = regexp.MustCompile(`^[A-Z]{2}$`)
+	// namespaceName is a Kubernetes namespace (an RFC 1123 label).
+	namespaceName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+)
+
+// Member prefixes.
+const (
+	userPrefix           = "user:"
+	groupPrefix          = "group:"
+	serviceAccountPrefix = "serviceAccount:"
+)
+
+// Validate checks every field before anything runs, and fills in what the
+// defaults leave open.
+func (c *VPCServiceControls) Validate(src fnconfig.Source, res *results.Collector) {
+	c.validatePolicy(src, res)
+	c.validateProjects(src, res)
+	checkMembers(src, res, "members", c.Members)
+	c.validateNetworks(src, res)
+	c.validateServices(src, res)
+	c.validateNames(src, res)
+	for i := range c.IngressPolicies {
+		c.IngressPolicies[i].validate(src, res, fmt.Sprintf("ingressPolicies[%d]", i))
+	}
+	for i := range c.EgressPolicies {
+		c.EgressPolicies[i].validate(src, res, fmt.Sprintf("egressPolicies[%d]", i))
+	}
+}
+
+// validatePolicy wants exactly one of an existing policy and a generated
+// one. "accessPolicies/123" and "organizations/456" are read as 123, 456.
+func (c *VPCServiceControls) validatePolicy(src fnconfig.Source, res *results.Collector) {
+	c.AccessPolicy = ID(strings.TrimPrefix(string(c.AccessPolicy), "accessPolicies/"))
+	c.OrganizationID = ID(strings.TrimPrefix(string(c.OrganizationID), "organizations/"))
+	switch {
+	case c.AccessPolicy != "" && c.CreateAccessPolicy:
+		src.Error(res, "createAccessPolicy", "set accessPolicy (use an existing policy) or createAccessPolicy (generate one), not both")
+	case c.AccessPolicy == "" && !c.CreateAccessPolicy:
+		src.Error(res, "accessPolicy", "no access policy: set accessPolicy to the id of your organization's access policy (gcloud access-context-manager policies list --organization=ORGANIZATION_ID), or set createAccessPolicy: true and organizationId to generate one")
+	case c.AccessPolicy != "" && !digits.MatchString(string(c.AccessPolicy)):
+		src.Error(res, "accessPolicy", "%q is not an access policy id: write the number that gcloud access-context-manager policies list shows, such as 123456789012", c.AccessPolicy)
+	}
+	switch {
+	case c.CreateAccessPolicy && c.OrganizationID == "":
+		src.Error(res, "organizationId", "createAccessPolicy needs organizationId, the number of the organization the policy belongs to (gcloud organizations list)")
+	case c.OrganizationID != "" && !digits.MatchString(string(c.OrganizationID)):
+		src.Error(res, "organizationId", "%q is not an organization id: write the number that gcloud organizations list shows, such as 123456789012", c.OrganizationID)
+	case c.OrganizationID != "" && !c.CreateAccessPolicy:
+		res.Warning(src.Object, src.Field("organizationId"), "organizationId is only used with createAccessPolicy: true; the existing policy %s already belongs to its organization", c.AccessPolicy)
+	}
+}
+
+func (c *VPCServiceControls) validateProjects(src fnconfig.Source, res *results.Collector) {
+	if len(c.ProjectNumbers) == 0 {
+		src.Error(res, "projectNumbers", "no projects: list the numbers of the projects to put inside the perimeter (gcloud projects describe PROJECT_ID --format='value(projectNumber)')")
+		return
+	}
+	checkProjectNumbers(src, res, "projectNumbers", c.ProjectNumbers, false)
+}
+
+// checkProjectNumbers wants project numbers, not ids, each once; with
+// wildcard, "*" (every project) too.
+func checkProjectNumbers(src fnconfig.Source, res *results.Collector, field string, list IDs, wildcard bool) {
+	seen := map[ID]bool{}
+	for i, n := range list {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		switch {
+		case wildcard && n == "*":
+		case n == "*":
+			src.Error(res, f, "\"*\" is not allowed here: list project numbers")
+		case !digits.MatchString(string(n)):
+			src.Error(res, f, "%q is not a project number: Access Context Manager names projects by number, not id (gcloud projects describe %s --format='value(projectNumber)')", n, n)
+		case seen[n]:
+			src.Error(res, f, "project %s is listed twice", n)
+		}
+		seen[n] = true
+	}
+}
+
+// checkMembers wants each member once, as user:, group: or
+// serviceAccount: followed by an email address.
+func checkMembers(src fnconfig.Source, res *results.Collector, field string, members []string) {
+	seen := map[string]bool{}
+	for i, m := range members {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		if _, _, ok := splitMember(m); !ok {
+			src.Error(res, f, "%q is not a member: write user:EMAIL, group:EMAIL or serviceAccount:EMAIL, for example user:alice@example.com", m)
+		} else if seen[m] {
+			src.Error(res, f, "%s is listed twice", m)
+		}
+		seen[m] = true
+	}
+}
+
+// splitMember returns a member's prefix and email address.
+func splitMember(m string) (prefix, email string, ok bool) {
+	for _, p := range []string{userPrefix, groupPrefix, serviceAccountPrefix} {
+		if rest, found := strings.CutPrefix(m, p); found {
+			local, domain, at := strings.Cut(rest, "@")
+			ok = at && local != "" && domain != "" && !strings.ContainsAny(rest, " ,:")
+			return p, rest, ok
+		}
+	}
+	return "", "", false
+}
+
+func (c *VPCServiceControls) validateNetworks(src fnconfig.Source, res *results.Collector) {
+	for i, s := range c.IPSubnetworks {
+		f := fmt.Sprintf("ipSubnetworks[%d]", i)
+		p, err := netip.ParsePrefix(s)
+		switch {
+		case err != nil:
+			src.Error(res, f, "%q is not a CIDR range such as 203.0.113.0/24", s)
+		case p.Masked() != p:
+			src.Error(res, f, "%s has host bits set, which Access Context Manager refuses: did you mean %s?", s, p.Masked())
+		}
+	}
+	for i, r := range c.Regions {
+		if !regionCode.MatchString(r) {
+			src.Error(res, fmt.Sprintf("regions[%d]", i), "%q is not a region code: write an ISO 3166-1 alpha-2 country code in capitals, such as US or DE", r)
+		}
+	}
+	if c.CombiningFunction != And && c.CombiningFunction != Or {
+		src.Error(res, "combiningFunction", "unknown combiningFunction %q: use AND (every condition must hold) or OR (any one is enough)", c.CombiningFunction)
+	}
+}
+
+func (c *VPCServiceControls) validateServices(src fnconfig.Source, res *results.Collector) {
+	switch c.Mode {
+	case DryRun, Enforce:
+	default:
+		src.Error(res, "mode", "unknown mode %q: use %s (the default: violations are logged, nothing is blocked) or %s", c.Mode, DryRun, Enforce)
+	}
+	checkServices(src, res, "restrictedServices", c.RestrictedServices, false)
+	if len(c.RestrictedServices) == 0 {
+		if c.Mode == Enforce {
+			src.Error(res, "restrictedServices", "an enforced perimeter that restricts no service protects nothing: list the services to restrict (the default list is %s), or use mode: %s", strings.Join(DefaultRestrictedServices, ","), DryRun)
+		} else {
+			res.Warning(src.Object, src.Field("restrictedServices"), "the perimeter restricts no service: it protects nothing, and mode: %s will refuse it", Enforce)
+		}
+	}
+	if c.VPCAccessibleServices == nil {
+		c.VPCAccessibleServices = &VPCAccessibleServices{AllowedServices: []string{RestrictedServicesKeyword}}
+	}
+	v := c.VPCAccessibleServices
+	if v.EnableRestriction == nil {
+		on := true
+		v.EnableRestriction = &on
+	}
+	checkServices(src, res, "vpcAccessibleServices.allowedServices", v.AllowedServices, true)
+	switch {
+	case !*v.EnableRestriction && len(v.AllowedServices) > 0:
+		src.Error(res, "vpcAccessibleServices.allowedServices", "allowedServices must be empty unless enableRestriction is true: remove the list, or set enableRestriction: true")
+	case *v.EnableRestriction && len(v.AllowedServices) == 0:
+		res.Warning(src.Object, src.Field("vpcAccessibleServices.allowedServices"), "no service is allowed: the perimeter's VPC networks cannot call any Google API; add %s to allow the restricted ones", RestrictedServicesKeyword)
+	}
+}
+
+// checkServices wants each service once, as NAME.googleapis.com; with
+// keyword, RESTRICTED-SERVICES too.
+func checkServices(src fnconfig.Source, res *results.Collector, field string, services []string, keyword bool) {
+	seen := map[string]bool{}
+	for i, s := range services {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		switch {
+		case keyword && s == RestrictedServicesKeyword:
+		case s == RestrictedServicesKeyword:
+			src.Error(res, f, "%s only has a meaning in vpcAccessibleServices.allowedServices: list the services themselves here", s)
+		case !serviceName.MatchString(s):
+			src.Error(res, f, "%q is not a service name: write NAME.googleapis.com, for example storage.googleapis.com (gcloud access-context-manager supported-services list)", s)
+		case seen[s]:
+			src.Error(res, f, "%s is listed twice", s)
+		}
+		seen[s] = true
+	}
+}
+
+func (c *VPCServiceControls) validateNames(src fnconfig.Source, res *results.Collector) {
+	checkName(src, res, "levelName", c.LevelName)
+	checkName(src, res, "perimeterName", c.PerimeterName)
+	if c.Namespace != "" && !namespaceName.MatchString(c.Namespace) {
+		src.Error(res, "namespace", "%q is not a namespace name: lower-case letters, digits and hyphens, at most 63 characters", c.Namespace)
+	}
+}
+
+// checkName checks an Access Context Manager name (an access level's or a
+// perimeter's). Kubernetes names take hyphens, these do not: the likeliest
+// mistake gets its own message.
+func checkName(src fnconfig.Source, res *results.Collector, field, name string) {
+	switch {
+	case acmName.MatchString(name):
+	case strings.Contains(name, "-") && acmName.MatchString(strings.ReplaceAll(name, "-", "_")):
+		src.Error(res, field, "%q has a hyphen, which Access Context Manager does not allow in names (letters, digits and underscores only): write %s",
+			name, strings.ReplaceAll(name, "-", "_"))
+	case len(name) > maxNameLength:
+		src.Error(res, field, "%q is %d characters long: Access Context Manager allows at most %d", name, len(name), maxNameLength)
+	default:
+		src.Error(res, field, "%q is not a valid name: start with a letter, then letters, digits and underscores only, at most %d characters", name, maxNameLength)
+	}
+}
+
+func (p *IngressPolicy) validate(src fnconfig.Source, res *results.Collector, field string) {
+	checkFrom(src, res, field+".from", p.From.Identities, p.From.IdentityType)
+	s := p.From.Sources
+	if len(s.AccessLevels) == 0 && len(s.Projects) == 0 {
+		src.Error(res, field+".from.sources", "say where requests may come from: accessLevels (level names, or \"*\" for anywhere) or projects (project numbers)")
+	}
+	for i, l := range s.AccessLevels {
+		if l != "*" {
+			checkName(src, res, fmt.Sprintf("%s.from.sources.accessLevels[%d]", field, i), l)
+		}
+	}
+	checkProjectNumbers(src, res, field+".from.sources.projects", s.Projects, false)
+	checkProjectNumbers(src, res, field+".to.projects", p.To.Projects, true)
+	checkOperations(src, res, field+".to.operations", p.To.Operations)
+}
+
+func (p *EgressPolicy) validate(src fnconfig.Source, res *results.Collector, field string) {
+	checkFrom(src, res, field+".from", p.From.Identities, p.From.IdentityType)
+	if len(p.To.Projects) == 0 && len(p.To.ExternalResources) == 0 {
+		src.Error(res, field+".to", "say what may be reached outside the perimeter: projects (project numbers, or \"*\") or externalResources")
+	}
+	checkProjectNumbers(src, res, field+".to.projects", p.To.Projects, true)
+	for i, r := range p.To.ExternalResources {
+		if r == "" || r == "*" {
+			src.Error(res, fmt.Sprintf("%s.to.externalResources[%d]", field, i), "name an external resource such as s3://bucket/path; \"*\" is not allowed")
+		}
+	}
+	checkOperations(src, res, field+".to.operations", p.To.Operations)
+}
+
+var identityTypes = []string{"ANY_IDENTITY", "ANY_USER_ACCOUNT", "ANY_SERVICE_ACCOUNT"}
+
+// checkFrom wants identities or an identity type, not both.
+func checkFrom(src fnconfig.Source, res *results.Collector, field string, identities []string, identityType string) {
+	switch {
+	case len(identities) > 0 && identityType != "":
+		src.Error(res, field+".identityType", "give identities or identityType, not both")
+	case len(identities) == 0 && identityType == "":
+		src.Error(res, field, "say who: identities (user:, group: or serviceAccount: members) or identityType (%s)", strings.Join(identityTypes, ", "))
+	case identityType != "" && !slices.Contains(identityTypes, identityType):
+		src.Error(res, field+".identityType", "unknown identityType %q: use %s", identityType, strings.Join(identityTypes, ", "))
+	}
+	checkMembers(src, res, field+".identities", identities)
+}
+
+func checkOperations(src fnconfig.Source, res *results.Collector, field string, ops []Operation) {
+	if len(ops) == 0 {
+		src.Error(res, field, "say which services: list operations, each with a service (NAME.googleapis.com, or \"*\" for every service)")
+	}
+	for i, op := range ops {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		switch {
+		case op.Service == "*" && len(op.Methods)+len(op.Permissions) > 0:
+			src.Error(res, f+".service", "service \"*\" allows every method of every service: name one service to limit methods or permissions")
+		case op.Service != "*" && !serviceName.MatchString(op.Service):
+			src.Error(res, f+".service", "%q is not a service name: write NAME.googleapis.com, or \"*\" for every service", op.Service)
+		}
+	}
+}

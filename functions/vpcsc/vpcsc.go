@@ -1,0 +1,87 @@
+// Package vpcsc is the vpc-sc generator: it fences the package's projects
+// with a VPC Service Controls perimeter. It generates an access level for
+// the members (and networks) allowed in from outside, the service
+// perimeter around the projects with its restricted services, the APIs the
+// VPC may call and the ingress and egress policies, and, when asked, the
+// access policy they live in. The perimeter starts in dry-run (violations
+// are logged, nothing is blocked); mode: enforce moves the same content to
+// the enforced config.
+package vpcsc
+
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+
+	"github.com/lockdown-krm/lockdown/internal/facts"
+	"github.com/lockdown-krm/lockdown/internal/krmfn"
+	"github.com/lockdown-krm/lockdown/internal/owned"
+)
+
+// Name is the function's name, as in its image and binary.
+const Name = "vpc-sc"
+
+// README is the function's documentation, shown by --help.
+//
+//go:embed README.md
+var README []byte
+
+// Processor returns the function ready for fn.AsMain or fn.Run.
+func Processor() fn.ResourceListProcessor {
+	return krmfn.Processor[VPCServiceControls]{
+		Kind:     Kind,
+		Defaults: defaults,
+		Run:      run,
+	}
+}
+
+func run(in krmfn.Input[VPCServiceControls]) fn.KubeObjects {
+	pkg := facts.Read(in.Items, in.Results)
+	p := newPlan(in, pkg)
+	if in.Results.HasErrors() {
+		return in.Items
+	}
+	g := &generator{plan: p, cfg: in.Config, res: in.Results}
+	desired := g.objects()
+	out := owned.Reconcile(in.Items, owned.OwnerOf(Name, in.Source.Object), desired, in.Results)
+	if in.Results.HasErrors() {
+		return in.Items
+	}
+	warnPrivateVIP(in.Items, in.Config, in.Results)
+	summarize(in, p, g.perimeterObject)
+	return out
+}
+
+// summarize says in one result what the perimeter fences and who gets in.
+func summarize(in krmfn.Input[VPCServiceControls], p *plan, perimeter *fn.KubeObject) {
+	cfg := in.Config
+	var s strings.Builder
+	fmt.Fprintf(&s, "perimeter %s (%s) fences %s and restricts %s", cfg.PerimeterName, cfg.Mode,
+		projectList(cfg.ProjectNumbers), plural(len(cfg.RestrictedServices), "service"))
+	if p.level != nil {
+		fmt.Fprintf(&s, "; access level %s lets in %s", p.level.name, p.level.describe(cfg.CombiningFunction))
+	} else {
+		s.WriteString("; no access level")
+	}
+	if len(p.groups) > 0 {
+		verb := "comes"
+		if len(p.groups) > 1 {
+			verb = "come"
+		}
+		fmt.Fprintf(&s, "; %s %s in through an ingress policy", strings.Join(p.groups, ", "), verb)
+	}
+	if cfg.Mode == DryRun {
+		s.WriteString("; dry-run: violations are only logged, set mode: enforce when the logs show none")
+	}
+	in.Results.Info(perimeter, "", "%s", s.String())
+}
+
+// sortedUnique returns a sorted copy of list without repeats.
+func sortedUnique(list []string) []string {
+	out := slices.Clone(list)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
