@@ -6,10 +6,13 @@ package benchdata
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -176,4 +179,33 @@ func Run(b *testing.B, processor fn.ResourceListProcessor, input []byte) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// WithConfig adds the benchmark config of function (configs/<function>.yaml
+// beside this file), when it has one, to a serialized ResourceList that has
+// no functionConfig. Parsing and writing 176 MB again would cost more than
+// a benchmark run, so the config is appended as one more top-level key.
+func WithConfig(rl []byte, function string) ([]byte, error) {
+	_, file, _, _ := runtime.Caller(0)
+	config, err := os.ReadFile(filepath.Join(filepath.Dir(file), "configs", function+".yaml"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return rl, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := fn.ParseKubeObject(config); err != nil {
+		return nil, fmt.Errorf("configs/%s.yaml: %w", function, err)
+	}
+	if bytes.Contains(rl, []byte("\nfunctionConfig:")) || !bytes.HasSuffix(rl, []byte("\n")) {
+		return nil, fmt.Errorf("the input already has a functionConfig, or does not end a line")
+	}
+	out := bytes.NewBuffer(bytes.Clone(rl))
+	out.WriteString("functionConfig:\n")
+	for line := range strings.Lines(string(config)) {
+		if !strings.HasPrefix(line, "#") {
+			out.WriteString("  " + line)
+		}
+	}
+	return out.Bytes(), nil
 }

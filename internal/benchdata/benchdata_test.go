@@ -36,3 +36,27 @@ func TestBuild(t *testing.T) {
 		t.Errorf("%d clusters, want 2", got)
 	}
 }
+
+func TestWithConfig(t *testing.T) {
+	data, err := Build(CorpusPath(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	with, err := WithConfig(data, "bastion")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rl, err := fn.ParseResourceList(with)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rl.FunctionConfig.GetKind() + "/" + rl.FunctionConfig.GetName(); got != "ConfigMap/bastion" {
+		t.Errorf("functionConfig %s, want ConfigMap/bastion", got)
+	}
+	if same, err := WithConfig(data, "identity"); err != nil || len(same) != len(data) {
+		t.Errorf("a function without a config must get the input as it is (%v)", err)
+	}
+	if _, err := WithConfig(with, "bastion"); err == nil {
+		t.Error("adding a second functionConfig must fail")
+	}
+}

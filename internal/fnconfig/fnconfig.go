@@ -215,7 +215,14 @@ func setFromString(field reflect.Value, s string) error {
 		if field.Type().Elem().Kind() != reflect.String {
 			return fmt.Errorf("cannot be set from a ConfigMap: use the typed config kind")
 		}
-		field.Set(reflect.ValueOf(SplitList(s)))
+		// Convert element by element: the field may be a slice of a named
+		// string type ([]ServiceName), which a []string cannot be set to.
+		parts := SplitList(s)
+		list := reflect.MakeSlice(field.Type(), len(parts), len(parts))
+		for i, p := range parts {
+			list.Index(i).SetString(p)
+		}
+		field.Set(list)
 	default:
 		return fmt.Errorf("cannot be set from a ConfigMap: use the typed config kind")
 	}

@@ -2,6 +2,7 @@ package fnconfig
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -570,5 +571,25 @@ func TestSplitList(t *testing.T) {
 		if diff := cmp.Diff(tc.want, SplitList(tc.in)); diff != "" {
 			t.Errorf("SplitList(%q) (-want +got):\n%s", tc.in, diff)
 		}
+	}
+}
+
+// A list of a named string type is set from a ConfigMap without a panic.
+func TestConfigMapNamedStringList(t *testing.T) {
+	type service string
+	type config struct {
+		Services []service `json:"services"`
+	}
+	obj, err := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {services: 'a.googleapis.com, b.googleapis.com'}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg config
+	var res results.Collector
+	if _, ok := Load(obj, "Config", &cfg, &res); !ok || res.HasErrors() {
+		t.Fatalf("load failed: %v", res.Results())
+	}
+	if want := []service{"a.googleapis.com", "b.googleapis.com"}; !slices.Equal(cfg.Services, want) {
+		t.Errorf("got %q, want %q", cfg.Services, want)
 	}
 }
