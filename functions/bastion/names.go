@@ -1,19 +1,11 @@
 package bastion
 
-import (
-	"crypto/sha256"
-	"encoding/hex"
-	"strings"
-)
+import "github.com/lockdown-krm/lockdown/internal/gcp"
 
-// Limits GCP puts on the names of what bastion generates.
+// Name suffixes, after the cluster's name.
 const (
-	maxGCEName     = 63 // instances, addresses
-	maxAccountID   = 30 // service account ids (and at least 6)
-	instanceSuffix = "-bastion"
-	addressSuffix  = "-bastion-ip"
-	hashLength     = 6
-	namePrefix     = "c-" // before a cluster name that does not start with a letter
+	instanceSuffix = "bastion"
+	addressSuffix  = "bastion-ip"
 )
 
 // names are the names of one bastion's objects, all derived from the
@@ -26,46 +18,17 @@ type names struct {
 	metricWriter   string
 }
 
+// namesFor names the bastion's objects as gcp.ClusterName does: a cluster
+// name GCP would refuse is mended, and one too long is cut and followed by
+// a hash of it. The instance is named like its default network tag,
+// gcp.BastionTag.
 func namesFor(cluster string) names {
-	instance := gcpName(cluster, instanceSuffix, maxGCEName)
+	instance := gcp.ClusterName(cluster, instanceSuffix)
 	return names{
 		instance:       instance,
-		address:        gcpName(cluster, addressSuffix, maxGCEName),
-		serviceAccount: gcpName(cluster, instanceSuffix, maxAccountID),
+		address:        gcp.ClusterName(cluster, addressSuffix),
+		serviceAccount: gcp.Namer{Max: gcp.MaxAccountIDLength, Lead: gcp.ClusterLead}.Name(cluster, instanceSuffix),
 		logWriter:      instance + "-log-writer",
 		metricWriter:   instance + "-metric-writer",
 	}
-}
-
-// gcpName builds prefix+suffix as a name GCP accepts (lower-case letters,
-// digits and hyphens, starting with a letter) of at most max characters.
-// A Kubernetes name may hold dots or start with a digit, so those are
-// mended; a prefix too long is cut and followed by a hash of the whole
-// name, so that two long cluster names that share a beginning still get
-// different names.
-func gcpName(prefix, suffix string, max int) string {
-	clean := sanitize(prefix)
-	if len(clean)+len(suffix) <= max {
-		return clean + suffix
-	}
-	sum := sha256.Sum256([]byte(prefix))
-	hash := "-" + hex.EncodeToString(sum[:])[:hashLength]
-	keep := max - len(suffix) - len(hash)
-	return strings.TrimRight(clean[:keep], "-") + hash + suffix
-}
-
-func sanitize(name string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '-' {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('-')
-		}
-	}
-	s := strings.TrimRight(b.String(), "-")
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
-		s = namePrefix + s
-	}
-	return s
 }

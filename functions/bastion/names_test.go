@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 )
 
 func TestNamesFor(t *testing.T) {
@@ -41,7 +43,7 @@ func TestNamesAreValid(t *testing.T) {
 				t.Errorf("cluster %q: %q is not a valid GCE name", cluster, name)
 			}
 		}
-		if l := len(n.serviceAccount); l < 6 || l > maxAccountID || !gceName.MatchString(n.serviceAccount) {
+		if l := len(n.serviceAccount); l < 6 || l > gcp.MaxAccountIDLength || !gceName.MatchString(n.serviceAccount) {
 			t.Errorf("cluster %q: %q is not a valid service account id", cluster, n.serviceAccount)
 		}
 		if other, dup := seen[n.serviceAccount]; dup {

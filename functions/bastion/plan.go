@@ -10,6 +10,7 @@ import (
 
 	"github.com/lockdown-krm/lockdown/internal/facts"
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/owned"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
@@ -84,11 +85,15 @@ func (p *planner) plan(c *facts.Cluster) *plan {
 		pl.machineType = DefaultMachineType
 	}
 	if pl.tag == "" {
-		pl.tag = c.Name() + instanceSuffix
-		if !gceName.MatchString(pl.tag) {
+		// cluster-firewall's iapTag defaults to the same tag: both come
+		// from gcp.BastionTag, which shortens a long cluster name. A name
+		// GCP would refuse (a leading digit, a dot) cluster-firewall
+		// refuses too, so bastion asks for a tag rather than mend it.
+		pl.tag = gcp.BastionTag(c.Name())
+		if (gcp.Namer{Lead: gcp.ClusterLead}).Sanitize(c.Name()) != c.Name() {
 			p.res.Error(c.Object, "metadata.name",
 				"the default IAP tag %q is not a valid network tag (lower-case letters, digits and hyphens, starting with a letter, at most 63 characters): set tag in the bastion config, and the same value as cluster-firewall's iapTag",
-				pl.tag)
+				c.Name()+"-"+instanceSuffix)
 		}
 	}
 	if !p.planSubnetwork(pl) {

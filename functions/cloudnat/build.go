@@ -203,7 +203,7 @@ func (p *planner) cidrAllow(n *network, c *facts.Cluster, cidrs []string) *fn.Ku
 	prio, why := p.allowPriority(n, tag)
 	fw := p.build(&compute.ComputeFirewall{
 		TypeMeta:   kcc.TypeMeta("compute", "v1beta1", "ComputeFirewall"),
-		ObjectMeta: n.meta(gcpName(n.clusterStem(c), "allow-egress-cidrs")),
+		ObjectMeta: n.meta(namer.Name(n.clusterStem(c), "allow-egress-cidrs")),
 		Spec: compute.ComputeFirewallSpec{
 			Allow:             []compute.FirewallAllow{{Protocol: "tcp", Ports: p.cfg.ports()}},
 			Description:       kcc.Ptr("Lets the nodes of cluster " + c.Name() + " reach the allowedCidrs of cloud-nat"),

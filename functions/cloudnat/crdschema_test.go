@@ -15,19 +15,7 @@ import (
 // TestGoldensValidateAgainstCRDs runs every golden expected.yaml through the
 // Config Connector CRDs, strictly, as `kpt live apply --server-side` would.
 func TestGoldensValidateAgainstCRDs(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*", fntest.ExpectedFile))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no expected.yaml in testdata (err %v)", err)
-	}
-	for _, file := range files {
-		t.Run(filepath.Base(filepath.Dir(file)), func(t *testing.T) {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			crdschema.CheckKCCYAML(t, data)
-		})
-	}
+	fntest.CheckGoldensAgainstCRDs(t, "testdata")
 }
 
 // TestCRDCheckBites makes sure the check above can fail for the kinds this

@@ -142,14 +142,14 @@ func (p *planner) networks() []*network {
 // namespace) stems made unique by a hash of what they are.
 func uniqueStems(nets []*network) {
 	count := map[string]int{}
-	key := func(n *network) string { return n.like.GetNamespace() + "/" + sanitize(n.name) }
+	key := func(n *network) string { return n.like.GetNamespace() + "/" + namer.Sanitize(n.name) }
 	for _, n := range nets {
 		count[key(n)]++
 	}
 	for _, n := range nets {
 		n.stem = n.name
 		if count[key(n)] > 1 {
-			n.stem = n.name + "-" + shortHash(string(n.id))
+			n.stem = n.name + "-" + gcp.Hash(string(n.id), collisionHashLength)
 		}
 	}
 }
@@ -164,7 +164,7 @@ func (n *network) String() string {
 }
 
 // objectName is the name of an object generated for the network.
-func (n *network) objectName(what ...string) string { return gcpName(n.stem, what...) }
+func (n *network) objectName(what ...string) string { return namer.Name(n.stem, what...) }
 
 // clusterStem is what the names generated for a cluster start with: its
 // name, or with its namespace when another cluster on the network has the

@@ -20,19 +20,7 @@ func TestGolden(t *testing.T) {
 // Every golden output must be what kube-apiserver accepts for the Config
 // Connector CRDs: unknown fields, enums, patterns, required fields.
 func TestExpectedValidatesAgainstCRDs(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*", "expected.yaml"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no testdata/*/expected.yaml (err %v)", err)
-	}
-	for _, file := range files {
-		t.Run(filepath.Base(filepath.Dir(file)), func(t *testing.T) {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			crdschema.CheckKCCYAML(t, data)
-		})
-	}
+	fntest.CheckGoldensAgainstCRDs(t, "testdata")
 }
 
 // corpus is the rendered Kubeflow install shared by the project's tests.

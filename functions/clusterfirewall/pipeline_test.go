@@ -1,14 +1,18 @@
 package clusterfirewall
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
+	"github.com/lockdown-krm/lockdown/functions/bastion"
 	"github.com/lockdown-krm/lockdown/functions/privategoogleaccess"
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 )
 
 // In the blueprint's pipeline private-google-access runs first and adds the
@@ -55,4 +59,131 @@ func TestAfterPrivateGoogleAccess(t *testing.T) {
 			}
 		})
 	}
+}
+
+// bastionPackage is a private cluster named %[1]s with its network and
+// subnetwork, as bastion and cluster-firewall both need it.
+const bastionPackage = `
+apiVersion: compute.cnrm.cloud.google.com/v1beta1
+kind: ComputeNetwork
+metadata:
+  name: kf-net
+  annotations:
+    cnrm.cloud.google.com/project-id: kf-project
+spec:
+  autoCreateSubnetworks: false
+---
+apiVersion: compute.cnrm.cloud.google.com/v1beta1
+kind: ComputeSubnetwork
+metadata:
+  name: kf-subnet
+  annotations:
+    cnrm.cloud.google.com/project-id: kf-project
+spec:
+  region: us-central1
+  ipCidrRange: 10.0.0.0/22
+  networkRef:
+    name: kf-net
+  privateIpGoogleAccess: true
+  secondaryIpRange:
+  - rangeName: pods
+    ipCidrRange: 10.4.0.0/14
+  - rangeName: services
+    ipCidrRange: 10.8.0.0/20
+---
+apiVersion: container.cnrm.cloud.google.com/v1beta1
+kind: ContainerCluster
+metadata:
+  name: %[1]s
+  annotations:
+    cnrm.cloud.google.com/project-id: kf-project
+spec:
+  location: us-central1
+  initialNodeCount: 1
+  networkRef:
+    name: kf-net
+  subnetworkRef:
+    name: kf-subnet
+  privateClusterConfig:
+    enablePrivateNodes: true
+    enablePrivateEndpoint: true
+    masterIpv4CidrBlock: 172.16.0.32/28
+  masterAuthorizedNetworksConfig: {}
+  networkingMode: VPC_NATIVE
+  ipAllocationPolicy:
+    clusterSecondaryRangeName: pods
+    servicesSecondaryRangeName: services
+  nodeConfig:
+    tags:
+    - kf-node
+`
+
+// bastion's default network tag and cluster-firewall's default iapTag must
+// be the same for every cluster name, or IAP cannot reach the bastion: both
+// functions run with their default config, and either the IAP SSH rule
+// targets the tag on the bastion's instance, or both refuse the cluster's
+// name (one GCP would refuse: they ask for a tag rather than mend it).
+func TestIAPTagMatchesBastion(t *testing.T) {
+	for _, tt := range []struct {
+		cluster string
+		refused bool
+	}{
+		{"kubeflow", false},
+		{"kubeflow-production-analytics-europe-001", false},                       // GKE's limit of 40
+		{"kubeflow-training-platform-us-central1-production-analytics-eu", false}, // 62: the tag is shortened
+		{strings.Repeat("k", 63), false},
+		{"1kf", true}, // starts with a digit
+		{"kf.team-a", true},
+	} {
+		t.Run(tt.cluster, func(t *testing.T) {
+			items, err := fn.ParseKubeObjects([]byte(fmt.Sprintf(bastionPackage, tt.cluster)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rl := &fn.ResourceList{Items: items, FunctionConfig: fn.NewEmptyKubeObject()}
+			bastionOK, _ := bastion.Processor().Process(rl)
+			bastionRefused := refusedName(rl.Results)
+			rl.FunctionConfig, rl.Results = fn.NewEmptyKubeObject(), nil
+			firewallOK, _ := Processor().Process(rl)
+			firewallRefused := refusedName(rl.Results)
+			if bastionRefused != tt.refused || firewallRefused != tt.refused {
+				t.Fatalf("bastion refused the name: %v, cluster-firewall: %v; want both %v", bastionRefused, firewallRefused, tt.refused)
+			}
+			if tt.refused {
+				return
+			}
+			if !bastionOK || !firewallOK {
+				t.Fatalf("bastion ok %v, cluster-firewall ok %v: %v", bastionOK, firewallOK, rl.Results)
+			}
+			instances := rl.Items.Where(fn.IsGVK("compute.cnrm.cloud.google.com", "v1beta1", "ComputeInstance"))
+			if len(instances) != 1 {
+				t.Fatalf("%d bastion instances", len(instances))
+			}
+			tags, _, _ := instances[0].NestedStringSlice("spec", "tags")
+			iap := rl.Items.Where(func(o *fn.KubeObject) bool {
+				desc, _, _ := o.NestedString("spec", "description")
+				return o.GetKind() == "ComputeFirewall" && strings.Contains(desc, "Identity-Aware Proxy")
+			})
+			if len(iap) != 1 {
+				t.Fatalf("%d IAP SSH rules", len(iap))
+			}
+			targets, _, _ := iap[0].NestedStringSlice("spec", "targetTags")
+			if diff := cmp.Diff(tags, targets); diff != "" || len(tags) != 1 {
+				t.Fatalf("bastion's tags and the IAP rule's targets differ (-bastion +cluster-firewall):\n%s", diff)
+			}
+			if want := gcp.BastionTag(tt.cluster); tags[0] != want || !gceName.MatchString(tags[0]) {
+				t.Errorf("tag %q, want gcp.BastionTag(%q) = %q, a valid network tag", tags[0], tt.cluster, want)
+			}
+		})
+	}
+}
+
+// refusedName tells whether a function refused the cluster's name.
+func refusedName(results fn.Results) bool {
+	for _, r := range results {
+		if r.Severity == fn.Error && r.Field != nil && r.Field.Path == "metadata.name" {
+			return true
+		}
+	}
+	return false
 }

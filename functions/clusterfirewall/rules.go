@@ -1,8 +1,6 @@
 package clusterfirewall
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -27,9 +25,6 @@ const (
 	ipv6Suffix         = "-ipv6"
 	extraPrefix        = "extra-"
 )
-
-// maxNameLen is the longest GCP resource name.
-const maxNameLen = 63
 
 // rule is one firewall rule before it becomes a ComputeFirewall.
 type rule struct {
@@ -123,7 +118,7 @@ func iapTag(cfg *ClusterFirewall, cluster string) string {
 	if cfg.IAPTag != "" {
 		return cfg.IAPTag
 	}
-	return ruleName(cluster, "bastion")
+	return gcp.BastionTag(cluster) // as bastion's default tag
 }
 
 func vipRanges(vips []gcp.VIP, ipv6 bool) []netip.Prefix {
@@ -149,16 +144,12 @@ func portsOf(ports []int32) []string {
 	return normalize(rangesOf(ports))
 }
 
-// ruleName is "<cluster>-<suffix>", shortened with a hash of the whole
-// name when it exceeds GCP's 63 characters, so it stays unique and stable.
+// ruleName is "<cluster>-<suffix>" as a valid GCP name: when it would
+// exceed 63 characters the suffix stays whole and the cluster's name is cut
+// and followed by a hash of it, so the name stays unique and stable
+// (gcp.ClusterName).
 func ruleName(cluster, suffix string) string {
-	name := cluster + "-" + suffix
-	if len(name) <= maxNameLen {
-		return name
-	}
-	sum := sha256.Sum256([]byte(name))
-	hash := hex.EncodeToString(sum[:])[:8]
-	return strings.TrimRight(name[:maxNameLen-len(hash)-1], "-") + "-" + hash
+	return gcp.ClusterName(cluster, suffix)
 }
 
 // build turns the cluster's rules into ComputeFirewalls.

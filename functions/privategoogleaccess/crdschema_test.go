@@ -1,11 +1,8 @@
 package privategoogleaccess
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/crdschema"
 	"github.com/lockdown-krm/lockdown/internal/fntest"
 )
 
@@ -13,17 +10,5 @@ import (
 // against its Config Connector CRD, as `kpt live apply --server-side`
 // would: a generated field the CRD lacks, or a wrong type, fails here.
 func TestGoldensMatchCRDs(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*", fntest.ExpectedFile))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no goldens (err %v)", err)
-	}
-	for _, file := range files {
-		t.Run(filepath.Base(filepath.Dir(file)), func(t *testing.T) {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			crdschema.CheckKCCYAML(t, data)
-		})
-	}
+	fntest.CheckGoldensAgainstCRDs(t, "testdata")
 }

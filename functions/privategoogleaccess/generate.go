@@ -46,7 +46,7 @@ func zoneName(n *network, domain string) string {
 // routeName names a route after the mode: a route cannot change, so a
 // change of mode must give a new route (and prune the old one).
 func routeName(n *network, vip gcp.VIP, suffix ...string) string {
-	return gceName(append([]string{n.base, vip.Mode, "vip"}, suffix...)...)
+	return gceName(n.base, append([]string{vip.Mode, "vip"}, suffix...)...)
 }
 
 // zone adds the private zone for domain and its records: an A record (and

@@ -3,6 +3,8 @@ package privategoogleaccess
 import (
 	"strings"
 	"testing"
+
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 )
 
 func TestGCEName(t *testing.T) {
@@ -15,14 +17,14 @@ func TestGCEName(t *testing.T) {
 		{[]string{"KF.Net_01"}, "kf-net-01"},
 		{[]string{"01-net"}, "n-01-net"},
 		{[]string{"net-", ""}, "net"},
-		{[]string{long, "a"}, "network-network-network-network-network-network-network-5ca3ec"},
+		{[]string{long, "a"}, "network-network-network-network-network-network-networ-3a7fd6-a"},
 	} {
-		got := gceName(tt.parts...)
+		got := gceName(tt.parts[0], tt.parts[1:]...)
 		if got != tt.want {
 			t.Errorf("gceName(%q) = %q, want %q", tt.parts, got, tt.want)
 		}
-		if len(got) > maxNameLength {
-			t.Errorf("gceName(%q) = %q is longer than %d", tt.parts, got, maxNameLength)
+		if len(got) > gcp.MaxNameLength {
+			t.Errorf("gceName(%q) = %q is longer than %d", tt.parts, got, gcp.MaxNameLength)
 		}
 	}
 	// Two long names that share their first 63 characters stay apart.

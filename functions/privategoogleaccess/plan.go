@@ -1,8 +1,6 @@
 package privategoogleaccess
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"regexp"
 	"slices"
@@ -107,7 +105,7 @@ func (p *planner) newNetwork(id facts.NetworkID, first *facts.Cluster) *network 
 			n.ref.Namespace = ns
 		}
 	}
-	n.base = sanitize(id.Name())
+	n.base = namer.Sanitize(id.Name())
 	for _, s := range p.pkg.Subnetworks {
 		n.dualStack = n.dualStack || (s.IsDualStack() && s.NetworkID() == id)
 	}
@@ -225,9 +223,9 @@ func (p *planner) checkPrivateGoogleAccess(nets []*network) {
 // hash of its full identity. Every object of one network shares the prefix,
 // so the names stay readable side by side.
 func fitBases(nets []*network, longestSuffix int) {
-	room := maxNameLength - len("-") - longestSuffix
+	room := gcp.MaxNameLength - len("-") - longestSuffix
 	if room < minBase {
-		room = maxNameLength // gceName hashes each whole name instead
+		room = gcp.MaxNameLength // gceName shortens each name instead
 	}
 	count := map[string]int{}
 	key := func(n *network) string { return n.like.GetNamespace() + "/" + n.base }
@@ -236,7 +234,7 @@ func fitBases(nets []*network, longestSuffix int) {
 	}
 	for _, n := range nets {
 		if count[key(n)] > 1 || len(n.base) > room {
-			n.base = withHash(n.base, string(n.id), room)
+			n.base = gcp.WithHash(n.base, string(n.id), room)
 		}
 	}
 }
@@ -251,48 +249,20 @@ func longestSuffix(domains []string, vip gcp.VIP) int {
 	return longest
 }
 
-// Name limits: GCP allows 63 characters for zones and routes; a prefix of
-// fewer than minBase characters would say too little about its network.
-const (
-	maxNameLength = 63
-	minBase       = 16
-)
+// minBase is the shortest prefix worth keeping: one of fewer characters
+// would say too little about its network.
+const minBase = 16
 
-// gceName joins parts into a name GCP accepts for a zone or route: lower
-// case letters, digits and hyphens, starting with a letter, at most 63
-// characters. A longer name is cut and ends in a hash of the whole, so
-// that two long names stay apart.
-func gceName(parts ...string) string {
-	name := sanitize(strings.Join(parts, "-"))
-	if len(name) > maxNameLength {
-		return withHash(name, name, maxNameLength)
-	}
-	return name
-}
+// namer makes the names of zones, record sets and routes: lower case
+// letters, digits and hyphens, starting with a letter ("n-" in front of a
+// network name that does not), at most 63 characters.
+var namer = gcp.Namer{Lead: "n-"}
 
-// sanitize maps s onto the characters GCP names may have.
-func sanitize(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '-' {
-			b.WriteRune(r)
-		} else {
-			b.WriteRune('-')
-		}
-	}
-	name := b.String()
-	if name == "" || name[0] < 'a' || name[0] > 'z' {
-		name = "n-" + name
-	}
-	return strings.TrimRight(name, "-")
-}
-
-// withHash cuts name to fit max with a 6-digit hash of key appended.
-func withHash(name, key string, max int) string {
-	sum := sha256.Sum256([]byte(key))
-	suffix := "-" + hex.EncodeToString(sum[:])[:6]
-	if len(name) > max-len(suffix) {
-		name = name[:max-len(suffix)]
-	}
-	return strings.TrimRight(name, "-") + suffix
+// gceName joins a network's prefix and the parts that follow it into a name
+// GCP accepts for a zone, record set or route. A name too long keeps the
+// parts whole, and the prefix is cut and followed by a hash of it, so that
+// two long names stay apart; fitBases makes that rare, by shortening every
+// prefix that would leave too little room.
+func gceName(base string, parts ...string) string {
+	return namer.Name(base, parts...)
 }
