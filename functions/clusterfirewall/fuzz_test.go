@@ -1,8 +1,6 @@
 package clusterfirewall
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/lockdown-krm/lockdown/internal/fntest"
@@ -13,16 +11,5 @@ import (
 // always answer with a valid ResourceList, and must fail exactly when it
 // reports an error.
 func FuzzClusterFirewall(f *testing.F) {
-	cases, err := os.ReadDir("testdata")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, c := range cases {
-		if c.IsDir() && c.Name() != "fuzz" {
-			f.Add(fntest.ReadResourceList(f, filepath.Join("testdata", c.Name())))
-		}
-	}
-	f.Fuzz(func(t *testing.T, input []byte) {
-		fntest.CheckContract(t, Processor(), input)
-	})
+	fntest.Fuzz(f, "testdata", Processor())
 }

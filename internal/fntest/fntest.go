@@ -231,3 +231,21 @@ func CheckContract(t *testing.T, processor fn.ResourceListProcessor, input []byt
 		t.Fatalf("run error %v but results %v", runErr, rl.Results)
 	}
 }
+
+// Fuzz is every function's fuzz target: it seeds f with the ResourceList
+// of each golden case under dir (config included) and checks CheckContract
+// on whatever the fuzzer makes of them.
+func Fuzz(f *testing.F, dir string, processor fn.ResourceListProcessor) {
+	cases, err := os.ReadDir(dir)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, c := range cases {
+		if c.IsDir() && c.Name() != "fuzz" {
+			f.Add(ReadResourceList(f, filepath.Join(dir, c.Name())))
+		}
+	}
+	f.Fuzz(func(t *testing.T, input []byte) {
+		CheckContract(t, processor, input)
+	})
+}
