@@ -1,0 +1,96 @@
+// Package networkpolicy is the network-policy generator: it fences every
+// namespace of the package with a default-deny NetworkPolicy (of ingress,
+// and of egress on request, with DNS to kube-dns let through), and opens
+// the paths the config declares by pod label and namespace label, plus,
+// behind one switch, the paths Kubeflow's profile namespaces need.
+package networkpolicy
+
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+
+	"github.com/lockdown-krm/lockdown/internal/krmfn"
+	"github.com/lockdown-krm/lockdown/internal/owned"
+)
+
+// Name is the function's name, as in its image and binary.
+const Name = "network-policy"
+
+// README is the function's documentation, shown by --help.
+//
+//go:embed README.md
+var README []byte
+
+// Processor returns the function ready for fn.AsMain or fn.Run.
+func Processor() fn.ResourceListProcessor {
+	return krmfn.Processor[NetworkPolicyConfig]{
+		Kind:     Kind,
+		Defaults: defaults,
+		Run:      run,
+	}
+}
+
+func run(in krmfn.Input[NetworkPolicyConfig]) fn.KubeObjects {
+	owner := owned.OwnerOf(Name, in.Source.Object)
+	pkg := read(in.Items)
+	g := &generator{cfg: in.Config, res: in.Results}
+	var fenced, skipped []string
+	for _, ns := range pkg.namespaceNames() {
+		if isSkipped(ns, in.Config.SkipNamespaces) {
+			skipped = append(skipped, ns)
+			continue
+		}
+		fenced = append(fenced, ns)
+		g.namespace(ns, pkg)
+	}
+	if in.Config.KubeflowDefaults {
+		g.kubeflow(pkg, in.Config.SkipNamespaces)
+	}
+	for _, a := range in.Config.Allows {
+		g.allow(a)
+	}
+	if in.Results.HasErrors() {
+		return in.Items
+	}
+	out := owned.Reconcile(in.Items, owner, g.out, in.Results)
+	if in.Results.HasErrors() {
+		return out
+	}
+	if len(fenced) == 0 {
+		in.Results.Info(nil, "", "no namespace to fence in the package (no Namespace and no namespaced workload outside the skipped namespaces)")
+	} else {
+		kinds := "ingress"
+		if in.Config.DenyEgress {
+			kinds = "ingress and egress"
+		}
+		in.Results.Info(nil, "", "default-deny of %s in %s: %s", kinds, count(len(fenced), "namespace"), strings.Join(fenced, ", "))
+	}
+	if len(skipped) > 0 {
+		in.Results.Info(nil, "", "skipped system or listed namespaces: %s", strings.Join(skipped, ", "))
+	}
+	return out
+}
+
+// systemNamespaces get no default-deny: GKE, Config Sync and Config
+// Connector run there and are fenced by Google, not by the package.
+var systemNamespaces = []string{"kube-system", "kube-public", "kube-node-lease", "gke-*", "config-management-system", "cnrm-system"}
+
+func isSkipped(ns string, extra []string) bool {
+	for _, pattern := range slices.Concat(systemNamespaces, extra) {
+		if prefix, isPrefix := strings.CutSuffix(pattern, "*"); isPrefix && strings.HasPrefix(ns, prefix) || ns == pattern {
+			return true
+		}
+	}
+	return false
+}
+
+func count(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
