@@ -1,0 +1,15 @@
+package podsecuritycheck
+
+import (
+	"testing"
+
+	"github.com/lockdown-krm/lockdown/internal/fntest"
+)
+
+// FuzzPodSecurityCheck feeds arbitrary ResourceLists (seeded with every
+// golden case, config included) to the function: it must never panic, must
+// always answer with a valid ResourceList, and must fail exactly when it
+// reports an error.
+func FuzzPodSecurityCheck(f *testing.F) {
+	fntest.Fuzz(f, "testdata", Processor())
+}

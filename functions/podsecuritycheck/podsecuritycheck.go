@@ -1,0 +1,288 @@
+// Package podsecuritycheck is the pod-security-check validator: it applies
+// the Pod Security Standards (baseline or restricted, at a pinned version or
+// latest) to every pod template in the package, with the checks of
+// k8s.io/pod-security-admission, and reports each violation with the
+// object, its file, the exact field path and what to change. It never
+// changes the package.
+package podsecuritycheck
+
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	psaapi "k8s.io/pod-security-admission/api"
+	"k8s.io/pod-security-admission/policy"
+
+	"github.com/lockdown-krm/lockdown/internal/krmfn"
+	"github.com/lockdown-krm/lockdown/internal/results"
+)
+
+// Name is the function's name, as in its image and binary.
+const Name = "pod-security-check"
+
+// README is the function's documentation, shown by --help.
+//
+//go:embed README.md
+var README []byte
+
+// Processor returns the function ready for fn.AsMain or fn.Run.
+func Processor() fn.ResourceListProcessor {
+	return krmfn.Processor[PodSecurityCheck]{
+		Kind:     Kind,
+		Defaults: Defaults,
+		Run:      run,
+	}
+}
+
+// builtinTemplates says where the workload kinds of Kubernetes keep their
+// pod spec, by group and kind.
+var builtinTemplates = []PodTemplatePath{
+	{APIVersion: "v1", Kind: "Pod", Path: "spec"},
+	{APIVersion: "v1", Kind: "ReplicationController", Path: "spec.template.spec"},
+	{APIVersion: "v1", Kind: "PodTemplate", Path: "template.spec"},
+	{Group: "apps", Kind: "Deployment", Path: "spec.template.spec"},
+	{Group: "apps", Kind: "StatefulSet", Path: "spec.template.spec"},
+	{Group: "apps", Kind: "DaemonSet", Path: "spec.template.spec"},
+	{Group: "apps", Kind: "ReplicaSet", Path: "spec.template.spec"},
+	{Group: "batch", Kind: "Job", Path: "spec.template.spec"},
+	{Group: "batch", Kind: "CronJob", Path: "spec.jobTemplate.spec.template.spec"},
+}
+
+func (p PodTemplatePath) matches(obj *fn.KubeObject) bool {
+	if obj.GetKind() != p.Kind {
+		return false
+	}
+	av := obj.GetAPIVersion()
+	switch {
+	case p.APIVersion != "":
+		return av == p.APIVersion
+	case p.Group != "":
+		group, _, found := strings.Cut(av, "/")
+		return found && group == p.Group
+	}
+	return true
+}
+
+// PodTemplate is one pod spec found in the package.
+type PodTemplate struct {
+	Object   *fn.KubeObject
+	SpecPath string // "spec.template.spec"
+	MetaPath string // "spec.template.metadata", "" when there is none
+	Meta     *metav1.ObjectMeta
+	Spec     *corev1.PodSpec
+}
+
+// FindTemplates returns the pod templates of items, in order. Objects that
+// are not valid pod specs are reported as errors.
+func FindTemplates(items fn.KubeObjects, custom []PodTemplatePath, res *results.Collector) []PodTemplate {
+	var out []PodTemplate
+	for _, obj := range items {
+		idx := slices.IndexFunc(builtinTemplates, func(p PodTemplatePath) bool { return p.matches(obj) })
+		var where PodTemplatePath
+		if idx >= 0 {
+			where = builtinTemplates[idx]
+		} else if idx = slices.IndexFunc(custom, func(p PodTemplatePath) bool { return p.matches(obj) }); idx >= 0 {
+			where = custom[idx]
+		} else {
+			continue
+		}
+		t, ok := decodeTemplate(obj, where.Path, res)
+		if ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func decodeTemplate(obj *fn.KubeObject, specPath string, res *results.Collector) (PodTemplate, bool) {
+	t := PodTemplate{Object: obj, SpecPath: specPath, Spec: &corev1.PodSpec{}, Meta: &metav1.ObjectMeta{}}
+	sub, found, err := obj.NestedSubObject(strings.Split(specPath, ".")...)
+	if err != nil {
+		res.Error(obj, specPath, "%s is not a pod spec: %v", specPath, err)
+		return t, false
+	}
+	if !found {
+		return t, false // nothing to check
+	}
+	if err := sub.As(t.Spec); err != nil {
+		res.Error(obj, specPath, "%s is not a valid pod spec: %v", specPath, err)
+		return t, false
+	}
+	switch {
+	case specPath == "spec":
+		t.MetaPath = "metadata"
+	case strings.HasSuffix(specPath, ".spec"):
+		t.MetaPath = strings.TrimSuffix(specPath, "spec") + "metadata"
+	}
+	if t.MetaPath != "" {
+		if m, found, err := obj.NestedSubObject(strings.Split(t.MetaPath, ".")...); err == nil && found {
+			if err := m.As(t.Meta); err != nil {
+				res.Error(obj, t.MetaPath, "%s is not valid object metadata: %v", t.MetaPath, err)
+				return t, false
+			}
+		}
+	}
+	return t, true
+}
+
+func run(in krmfn.Input[PodSecurityCheck]) fn.KubeObjects {
+	cfg := in.Config
+	version, _ := psaapi.ParseVersion(cfg.Version) // validated
+	lv := psaapi.LevelVersion{Level: psaapi.Level(cfg.Level), Version: version}
+	severity := fn.Error
+	if cfg.EnforcementAction == Warn {
+		severity = fn.Warning
+	}
+	templates := FindTemplates(in.Items, cfg.PodTemplatePaths, in.Results)
+	if in.Results.HasErrors() {
+		return in.Items
+	}
+	if len(templates) == 0 {
+		in.Results.Info(nil, "", "no pod templates in the package: nothing to check")
+		return in.Items
+	}
+	violations := 0
+	for _, t := range templates {
+		if reason, exempt := cfg.exemption(t.Object); exempt {
+			in.Results.Info(t.Object, t.SpecPath, "%s is exempt from the %s Pod Security Standard: %s", results.Describe(t.Object), lv, reason)
+			continue
+		}
+		for _, v := range Evaluate(lv, t.Meta, t.Spec) {
+			for _, loc := range v.Locate(t.Meta, t.Spec) {
+				violations++
+				field := t.SpecPath + "." + loc.path
+				if rest, isMeta := strings.CutPrefix(loc.path, "@annotations."); isMeta {
+					field = t.MetaPath + ".annotations[" + rest + "]"
+				} else if loc.path == "" {
+					field = t.SpecPath
+				}
+				in.Results.Report(severity, results.SubjectOf(t.Object), field,
+					"%s violates the %s Pod Security Standard (check %s): %s; %s", results.Describe(t.Object), lv, v.ID, v.Reason(), loc.fix)
+			}
+		}
+	}
+	in.Results.Info(nil, "", "checked %d pod templates against the %s Pod Security Standard: %d violations", len(templates), lv, violations)
+	return in.Items
+}
+
+// exemption returns the reason obj is exempt, if it is.
+func (c *PodSecurityCheck) exemption(obj *fn.KubeObject) (string, bool) {
+	for _, e := range c.ExemptNamespaces {
+		if obj.GetNamespace() == e.Namespace {
+			return fmt.Sprintf("namespace %s is exempt: %s", e.Namespace, e.Reason), true
+		}
+	}
+	for _, e := range c.ExemptNames {
+		if obj.GetName() == e.Name {
+			return fmt.Sprintf("name %s is exempt: %s", e.Name, e.Reason), true
+		}
+	}
+	for _, e := range c.ExemptLabels {
+		if sel, err := labels.Parse(e.Selector); err == nil && sel.Matches(labels.Set(obj.GetLabels())) {
+			return fmt.Sprintf("labels match %s: %s", e.Selector, e.Reason), true
+		}
+	}
+	return "", false
+}
+
+// Violation is one failed check of k8s.io/pod-security-admission.
+type Violation struct {
+	ID     policy.CheckID
+	Result policy.CheckResult
+}
+
+// Reason is the check's reason with its detail.
+func (v Violation) Reason() string {
+	if v.Result.ForbiddenDetail == "" {
+		return v.Result.ForbiddenReason
+	}
+	return v.Result.ForbiddenReason + " (" + v.Result.ForbiddenDetail + ")"
+}
+
+// Locate returns the fields of the pod the violation is about, from the
+// table in paths.go; at least one, the pod spec itself, when the table
+// knows no better.
+func (v Violation) Locate(meta *metav1.ObjectMeta, spec *corev1.PodSpec) []location {
+	info, known := checkTable[string(v.ID)]
+	if known {
+		if locs := info.locate(meta, spec); len(locs) > 0 {
+			return locs
+		}
+		return []location{{"", info.fix}}
+	}
+	return []location{{"", "see the Pod Security Standards for " + string(v.ID)}}
+}
+
+// checkEvaluator is one check of policy.DefaultChecks with an evaluator of
+// its own, so that every failure can be told apart by check ID.
+type checkEvaluator struct {
+	check     policy.Check
+	evaluator policy.Evaluator
+}
+
+var evaluators = func() []checkEvaluator {
+	checks := policy.DefaultChecks()
+	// Baseline checks first, then restricted ones, each sorted by ID, as
+	// the evaluator itself orders them.
+	slices.SortFunc(checks, func(a, b policy.Check) int {
+		if a.Level != b.Level {
+			return psaapi.CompareLevels(a.Level, b.Level)
+		}
+		return strings.Compare(string(a.ID), string(b.ID))
+	})
+	out := make([]checkEvaluator, len(checks))
+	for i, c := range checks {
+		e, err := policy.NewEvaluator([]policy.Check{c}, nil)
+		if err != nil {
+			panic(fmt.Sprintf("pod-security-admission check %s: %v", c.ID, err))
+		}
+		out[i] = checkEvaluator{check: c, evaluator: e}
+	}
+	return out
+}()
+
+// overridden tells whether a restricted check replaces baseline check id at
+// version v (for example seccompProfile_restricted replaces
+// seccompProfile_baseline), exactly as the evaluator's registry does.
+func overridden(id policy.CheckID, v psaapi.Version) bool {
+	for _, ce := range evaluators {
+		if ce.check.Level != psaapi.LevelRestricted {
+			continue
+		}
+		var current *policy.VersionedCheck
+		for i := range ce.check.Versions {
+			if !v.Older(ce.check.Versions[i].MinimumVersion) {
+				current = &ce.check.Versions[i]
+			}
+		}
+		if current != nil && slices.Contains(current.OverrideCheckIDs, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// Evaluate runs the checks of lv on a pod and returns what failed.
+func Evaluate(lv psaapi.LevelVersion, meta *metav1.ObjectMeta, spec *corev1.PodSpec) []Violation {
+	var out []Violation
+	for _, ce := range evaluators {
+		if psaapi.CompareLevels(ce.check.Level, lv.Level) > 0 {
+			continue // a restricted check at baseline
+		}
+		if lv.Level == psaapi.LevelRestricted && ce.check.Level == psaapi.LevelBaseline && overridden(ce.check.ID, lv.Version) {
+			continue
+		}
+		for _, r := range ce.evaluator.EvaluatePod(psaapi.LevelVersion{Level: ce.check.Level, Version: lv.Version}, meta, spec) {
+			if !r.Allowed {
+				out = append(out, Violation{ID: ce.check.ID, Result: r})
+			}
+		}
+	}
+	return out
+}
