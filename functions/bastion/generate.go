@@ -157,10 +157,7 @@ func accountRef(pl *plan) *kccref.ResourceRef {
 }
 
 func (g *generator) add(typed any) {
-	obj, err := kcc.New(typed)
-	if err != nil {
-		g.res.Error(nil, "", "cannot build a generated object: %v", err)
-		return
+	if obj := kcc.Build(g.res, typed); obj != nil {
+		g.out = append(g.out, obj)
 	}
-	g.out = append(g.out, obj)
 }

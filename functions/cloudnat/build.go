@@ -2,6 +2,7 @@ package cloudnat
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,14 +38,7 @@ func (p *planner) generate(n *network) []*fn.KubeObject {
 }
 
 // build converts a typed Config Connector object; a failure is a bug.
-func (p *planner) build(typed any) *fn.KubeObject {
-	obj, err := kcc.New(typed)
-	if err != nil {
-		p.res.Error(nil, "", "cannot build a generated object: %v; please report this", err)
-		return nil
-	}
-	return obj
-}
+func (p *planner) build(typed any) *fn.KubeObject { return kcc.Build(p.res, typed) }
 
 // gateway is the router, the NAT and its static addresses of one region.
 func (p *planner) gateway(n *network, r *region) []*fn.KubeObject {
@@ -151,11 +145,7 @@ func (p *planner) clusterSubnetworks(n *network, r *region) ([]compute.Routernat
 			SourceIpRangesToNat: []string{"ALL_IP_RANGES"},
 		}
 	}
-	keys := make([]string, 0, len(byKey))
-	for k := range byKey {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	keys := slices.Sorted(maps.Keys(byKey))
 	out := make([]compute.RouternatSubnetwork, len(keys))
 	for i, k := range keys {
 		out[i] = byKey[k]

@@ -3,6 +3,7 @@ package cloudnat
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -505,11 +506,7 @@ func (p *planner) fqdnTargets(n *network) []kccref.ResourceRef {
 	if !complete {
 		return nil
 	}
-	keys := make([]string, 0, len(byKey))
-	for k := range byKey {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	keys := slices.Sorted(maps.Keys(byKey))
 	refs := make([]kccref.ResourceRef, len(keys))
 	for i, k := range keys {
 		refs[i] = byKey[k]

@@ -156,12 +156,9 @@ func ruleName(cluster, suffix string) string {
 func (p *clusterPlan) build(in krmfn.Input[ClusterFirewall], ports packagePorts) []*fn.KubeObject {
 	var out []*fn.KubeObject
 	for _, r := range p.rules(in.Config, ports) {
-		obj, err := kcc.New(p.firewall(r, in.Config.Logging))
-		if err != nil {
-			in.Results.Error(p.c.Object, "", "cannot build firewall rule %s: %v", ruleName(p.c.Name(), r.suffix), err)
-			continue
+		if obj := kcc.Build(in.Results, p.firewall(r, in.Config.Logging)); obj != nil {
+			out = append(out, obj)
 		}
-		out = append(out, obj)
 	}
 	return out
 }

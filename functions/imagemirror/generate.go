@@ -6,16 +6,14 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
-	"github.com/lockdown-krm/lockdown/internal/results"
+	"github.com/lockdown-krm/lockdown/internal/owned"
 )
 
-// Generated object kinds and where kpt writes them.
+// Generated object kinds, the builder image and the build's time limit
+// (owner, below, says which files kpt writes them to).
 const (
 	PlanKind     = "ImageMirrorPlan"
 	BuildKind    = "ImageMirrorBuild"
-	PlanPath     = Name + "/plan.yaml"
-	BuildPath    = Name + "/cloudbuild.yaml"
-	LocalConfig  = "config.kubernetes.io/local-config"
 	CraneImage   = "gcr.io/go-containerregistry/crane"
 	BuildTimeout = "3600s"
 	objectName   = Name
@@ -101,16 +99,11 @@ func generate(cfg *ImageMirror, copies []Copy) ([]*fn.KubeObject, error) {
 	return out, nil
 }
 
-// finish marks the generated objects local-config and gives them their
-// file names, after owned.Reconcile (which drops both from desired objects).
-func finish(objs []*fn.KubeObject) {
-	for _, obj := range objs {
-		path := PlanPath
-		if obj.GetKind() == BuildKind {
-			path = BuildPath
-		}
-		_ = obj.SetAnnotation(LocalConfig, "true")
-		_ = obj.SetAnnotation(results.PathAnnotation, path)
-		_ = obj.SetAnnotation(results.LegacyPathAnnotation, path)
-	}
+// owner is how image-mirror owns its output: two local-config objects
+// (kpt writes them, never applies them) in files named for what they are.
+func owner(config *fn.KubeObject) owned.Owner {
+	o := owned.OwnerOf(Name, config)
+	o.Files = map[string]string{PlanKind: "plan.yaml", BuildKind: "cloudbuild.yaml"}
+	o.LocalConfig = true
+	return o
 }

@@ -92,11 +92,10 @@ func run(in krmfn.Input[ImageMirror]) fn.KubeObjects {
 		in.Results.Error(nil, "", "cannot build the copy plan: %v", err)
 		return in.Items
 	}
-	items := owned.Reconcile(in.Items, owned.OwnerOf(Name, in.Source.Object), desired, in.Results)
+	items := owned.Reconcile(in.Items, owner(in.Source.Object), desired, in.Results)
 	if in.Results.HasErrors() {
 		return in.Items // nothing is touched when anything is wrong
 	}
-	finish(desired)
 	rewrite(rewrites, in.Results)
 	if len(list) == 0 {
 		in.Results.Info(nil, "", "no image needs mirroring: every image comes from a registry the private nodes can reach")

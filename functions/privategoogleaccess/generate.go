@@ -121,12 +121,9 @@ func (g *generator) route(n *network, name string, dest netip.Prefix, priority i
 }
 
 func (g *generator) add(typed any) {
-	obj, err := kcc.New(typed)
-	if err != nil {
-		g.res.Error(nil, "", "cannot build a generated object: %v", err)
-		return
+	if obj := kcc.Build(g.res, typed); obj != nil {
+		g.out = append(g.out, obj)
 	}
-	g.out = append(g.out, obj)
 }
 
 func addrs(list []netip.Addr) []string {

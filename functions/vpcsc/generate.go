@@ -281,12 +281,10 @@ func optional(s string) *string {
 }
 
 func (g *generator) add(typed any) *fn.KubeObject {
-	obj, err := kcc.New(typed)
-	if err != nil {
-		g.res.Error(nil, "", "cannot build a generated object: %v", err)
-		return nil
+	obj := kcc.Build(g.res, typed)
+	if obj != nil {
+		g.out = append(g.out, obj)
 	}
-	g.out = append(g.out, obj)
 	return obj
 }
 

@@ -25,8 +25,7 @@ const Copies = 20
 
 // CorpusPath is where the Kubeflow corpus sits, relative to this package.
 func CorpusPath() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "corpus", "kubeflow-manifests.yaml")
+	return filepath.Join(packageDir(), "..", "..", "..", "shared", "corpus", "kubeflow-manifests.yaml")
 }
 
 // version changes whenever Build makes a different input, so that a cached
@@ -186,8 +185,7 @@ func Run(b *testing.B, processor fn.ResourceListProcessor, input []byte) {
 // no functionConfig. Parsing and writing 176 MB again would cost more than
 // a benchmark run, so the config is appended as one more top-level key.
 func WithConfig(rl []byte, function string) ([]byte, error) {
-	_, file, _, _ := runtime.Caller(0)
-	config, err := os.ReadFile(filepath.Join(filepath.Dir(file), "configs", function+".yaml"))
+	config, err := os.ReadFile(filepath.Join(packageDir(), "configs", function+".yaml"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return rl, nil
 	}
@@ -208,4 +206,11 @@ func WithConfig(rl []byte, function string) ([]byte, error) {
 		}
 	}
 	return out.Bytes(), nil
+}
+
+// packageDir is this package's source folder, where the corpus path and the
+// configs are found from whatever folder a benchmark or command runs in.
+func packageDir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Dir(file)
 }

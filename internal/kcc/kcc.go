@@ -12,6 +12,8 @@ import (
 	kccref "github.com/GoogleCloudPlatform/k8s-config-connector/pkg/clients/generated/apis/k8s/v1alpha1"
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
 // New converts a typed Config Connector object (for example a
@@ -102,3 +104,15 @@ func Ref(name string) kccref.ResourceRef { return kccref.ResourceRef{Name: name}
 
 // Ptr returns a pointer to v, for the typed structs' optional fields.
 func Ptr[T any](v T) *T { return &v }
+
+// Build is New for generators: a typed struct that cannot be encoded is a
+// bug in the function, not in the user's package, and is reported as such;
+// Build then returns nil.
+func Build(res *results.Collector, typed any) *fn.KubeObject {
+	obj, err := New(typed)
+	if err != nil {
+		res.Error(nil, "", "cannot build a generated object: %v; this is a bug, please report it", err)
+		return nil
+	}
+	return obj
+}

@@ -23,7 +23,7 @@ var fileAnnotations = []string{
 	results.PathAnnotation, results.IndexAnnotation,
 	results.LegacyPathAnnotation, results.LegacyIndexAnnotation,
 	"internal.config.kubernetes.io/id", "config.k8s.io/id",
-	"config.kubernetes.io/local-config",
+	localConfigAnnotation,
 }
 
 // Owner identifies one generator run: the function and its config object.
@@ -33,6 +33,13 @@ type Owner struct {
 	Function   string // e.g. "cluster-firewall"
 	ConfigKind string // e.g. "ClusterFirewall" or "ConfigMap"; "" without config
 	ConfigName string
+
+	// How the owner writes its objects (not part of its identity):
+	// Files names the file of a kind under <function>/ ("plan.yaml")
+	// instead of <kind>_<name>.yaml, and LocalConfig marks every generated
+	// object local-config, for objects kpt writes but never applies.
+	Files       map[string]string
+	LocalConfig bool
 }
 
 // OwnerOf builds the owner for function run with config (which may be empty).
@@ -61,8 +68,12 @@ func (o Owner) sameFunction(annotation string) bool {
 }
 
 // Path is the stable file a generated object is written to, relative to the
-// package: "<function>/<kind>_<name>.yaml" in lower case.
+// package: "<function>/<kind>_<name>.yaml" in lower case, or the file Files
+// names for its kind.
 func (o Owner) Path(obj *fn.KubeObject) string {
+	if file, ok := o.Files[obj.GetKind()]; ok {
+		return o.Function + "/" + file
+	}
 	name := obj.GetName()
 	if ns := obj.GetNamespace(); ns != "" {
 		name = ns + "_" + name
@@ -169,8 +180,14 @@ func (o Owner) mark(obj *fn.KubeObject) error {
 			return err
 		}
 	}
+	if o.LocalConfig {
+		return obj.SetAnnotation(localConfigAnnotation, "true")
+	}
 	return nil
 }
+
+// localConfigAnnotation keeps an object out of `kpt live apply`.
+const localConfigAnnotation = "config.kubernetes.io/local-config"
 
 // identity is what makes two objects the same object to the API server.
 func identity(obj *fn.KubeObject) string {

@@ -556,3 +556,27 @@ spec: {}
 		t.Errorf("results (-want +got):\n%s", diff)
 	}
 }
+
+// An owner may name its files and mark its objects local-config (a plan
+// kpt writes but never applies); neither changes who owns them.
+func TestReconcileFilesAndLocalConfig(t *testing.T) {
+	o := owner
+	o.Files = map[string]string{"ComputeFirewall": "rules.yaml"}
+	o.LocalConfig = true
+	var res results.Collector
+	out := Reconcile(nil, o, desired(t)[:1], &res)
+	if res.HasErrors() || len(out) != 1 {
+		t.Fatalf("results %v, %d items", res.Results(), len(out))
+	}
+	got := out[0]
+	for k, want := range map[string]string{
+		Annotation:                           owner.String(),
+		"internal.config.kubernetes.io/path": "cluster-firewall/rules.yaml",
+		"config.kubernetes.io/path":          "cluster-firewall/rules.yaml",
+		"config.kubernetes.io/local-config":  "true",
+	} {
+		if v := got.GetAnnotation(k); v != want {
+			t.Errorf("%s = %q, want %q", k, v, want)
+		}
+	}
+}
