@@ -11,6 +11,7 @@ package bastion
 import (
 	_ "embed"
 	"slices"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
@@ -38,6 +39,9 @@ func Processor() fn.ResourceListProcessor {
 
 func run(in krmfn.Input[Bastion]) fn.KubeObjects {
 	owner := owned.OwnerOf(Name, in.Source.Object)
+	if !in.Config.IsEnabled() {
+		return disable(in, owner)
+	}
 	pkg := facts.Read(in.Items, in.Results)
 	p := &planner{cfg: in.Config, src: in.Source, pkg: pkg, res: in.Results, owner: owner}
 	c := p.selectCluster()
@@ -62,6 +66,30 @@ func run(in krmfn.Input[Bastion]) fn.KubeObjects {
 	editClusters(pkg, pl, staleInstances(in.Items, owner, pl.names.instance), in)
 	summarize(pl, g.out, in)
 	return out
+}
+
+// disable removes the bastion a config made before it was switched off:
+// its objects, and its /32 in every cluster's authorized networks.
+func disable(in krmfn.Input[Bastion], owner owned.Owner) fn.KubeObjects {
+	stale := staleInstances(in.Items, owner, "")
+	out := owned.Reconcile(in.Items, owner, nil, in.Results)
+	if in.Results.HasErrors() {
+		return in.Items
+	}
+	if len(stale) > 0 {
+		for _, c := range facts.Read(in.Items, in.Results).Clusters {
+			authorize(c.Object, nil, stale, in.Results)
+		}
+	}
+	in.Results.Info(nil, "", "bastion disabled (enabled: false): no bastion generated%s", removedNote(stale))
+	return out
+}
+
+func removedNote(stale []string) string {
+	if len(stale) == 0 {
+		return ""
+	}
+	return "; removed " + strings.Join(stale, ", ") + " and its authorized network"
 }
 
 // editClusters puts the bastion's /32 into its cluster's authorized

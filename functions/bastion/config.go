@@ -20,6 +20,11 @@ const DefaultMachineType = "e2-small"
 // in a ConfigMap's data). Every field is optional: an unset field takes
 // what the package says, or the documented default.
 type Bastion struct {
+	// Enabled switches the bastion on (the default) or off. Off removes
+	// what an earlier render made: the instance and its objects, and its
+	// entry in the cluster's authorized networks. A blueprint ships it
+	// off and drives it with a setter.
+	Enabled *bool `json:"enabled,omitempty"`
 	// Cluster names the ContainerCluster the bastion serves ("name" or
 	// "namespace/name"); it may be left out when the package has one.
 	Cluster string `json:"cluster,omitempty"`
@@ -37,6 +42,9 @@ type Bastion struct {
 	// the name of an IAMServiceAccount object, or an e-mail address.
 	ServiceAccount string `json:"serviceAccount,omitempty"`
 }
+
+// IsEnabled says whether the config asks for a bastion.
+func (c *Bastion) IsEnabled() bool { return c.Enabled == nil || *c.Enabled }
 
 var (
 	gceName     = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
