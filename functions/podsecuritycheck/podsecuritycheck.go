@@ -15,11 +15,11 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	psaapi "k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
 
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
+	"github.com/lockdown-krm/lockdown/internal/podsecurity"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
@@ -33,40 +33,11 @@ var README []byte
 
 // Processor returns the function ready for fn.AsMain or fn.Run.
 func Processor() fn.ResourceListProcessor {
-	return krmfn.Processor[PodSecurityCheck]{
+	return krmfn.Processor[Config]{
 		Kind:     Kind,
-		Defaults: Defaults,
+		Defaults: podsecurity.Defaults,
 		Run:      run,
 	}
-}
-
-// builtinTemplates says where the workload kinds of Kubernetes keep their
-// pod spec, by group and kind.
-var builtinTemplates = []PodTemplatePath{
-	{APIVersion: "v1", Kind: "Pod", Path: "spec"},
-	{APIVersion: "v1", Kind: "ReplicationController", Path: "spec.template.spec"},
-	{APIVersion: "v1", Kind: "PodTemplate", Path: "template.spec"},
-	{Group: "apps", Kind: "Deployment", Path: "spec.template.spec"},
-	{Group: "apps", Kind: "StatefulSet", Path: "spec.template.spec"},
-	{Group: "apps", Kind: "DaemonSet", Path: "spec.template.spec"},
-	{Group: "apps", Kind: "ReplicaSet", Path: "spec.template.spec"},
-	{Group: "batch", Kind: "Job", Path: "spec.template.spec"},
-	{Group: "batch", Kind: "CronJob", Path: "spec.jobTemplate.spec.template.spec"},
-}
-
-func (p PodTemplatePath) matches(obj *fn.KubeObject) bool {
-	if obj.GetKind() != p.Kind {
-		return false
-	}
-	av := obj.GetAPIVersion()
-	switch {
-	case p.APIVersion != "":
-		return av == p.APIVersion
-	case p.Group != "":
-		group, _, found := strings.Cut(av, "/")
-		return found && group == p.Group
-	}
-	return true
 }
 
 // PodTemplate is one pod spec found in the package.
@@ -83,13 +54,8 @@ type PodTemplate struct {
 func FindTemplates(items fn.KubeObjects, custom []PodTemplatePath, res *results.Collector) []PodTemplate {
 	var out []PodTemplate
 	for _, obj := range items {
-		idx := slices.IndexFunc(builtinTemplates, func(p PodTemplatePath) bool { return p.matches(obj) })
-		var where PodTemplatePath
-		if idx >= 0 {
-			where = builtinTemplates[idx]
-		} else if idx = slices.IndexFunc(custom, func(p PodTemplatePath) bool { return p.matches(obj) }); idx >= 0 {
-			where = custom[idx]
-		} else {
+		where, found := podsecurity.TemplatePath(obj, custom)
+		if !found {
 			continue
 		}
 		t, ok := decodeTemplate(obj, where.Path, res)
@@ -131,10 +97,9 @@ func decodeTemplate(obj *fn.KubeObject, specPath string, res *results.Collector)
 	return t, true
 }
 
-func run(in krmfn.Input[PodSecurityCheck]) fn.KubeObjects {
+func run(in krmfn.Input[Config]) fn.KubeObjects {
 	cfg := in.Config
-	version, _ := psaapi.ParseVersion(cfg.Version) // validated
-	lv := psaapi.LevelVersion{Level: psaapi.Level(cfg.Level), Version: version}
+	lv := cfg.LevelVersion()
 	severity := fn.Error
 	if cfg.EnforcementAction == Warn {
 		severity = fn.Warning
@@ -149,7 +114,7 @@ func run(in krmfn.Input[PodSecurityCheck]) fn.KubeObjects {
 	}
 	violations := 0
 	for _, t := range templates {
-		if reason, exempt := cfg.exemption(t.Object); exempt {
+		if reason, exempt := cfg.Exemption(t.Object); exempt {
 			in.Results.Info(t.Object, t.SpecPath, "%s is exempt from the %s Pod Security Standard: %s", results.Describe(t.Object), lv, reason)
 			continue
 		}
@@ -169,26 +134,6 @@ func run(in krmfn.Input[PodSecurityCheck]) fn.KubeObjects {
 	}
 	in.Results.Info(nil, "", "checked %d pod templates against the %s Pod Security Standard: %d violations", len(templates), lv, violations)
 	return in.Items
-}
-
-// exemption returns the reason obj is exempt, if it is.
-func (c *PodSecurityCheck) exemption(obj *fn.KubeObject) (string, bool) {
-	for _, e := range c.ExemptNamespaces {
-		if obj.GetNamespace() == e.Namespace {
-			return fmt.Sprintf("namespace %s is exempt: %s", e.Namespace, e.Reason), true
-		}
-	}
-	for _, e := range c.ExemptNames {
-		if obj.GetName() == e.Name {
-			return fmt.Sprintf("name %s is exempt: %s", e.Name, e.Reason), true
-		}
-	}
-	for _, e := range c.ExemptLabels {
-		if sel, err := labels.Parse(e.Selector); err == nil && sel.Matches(labels.Set(obj.GetLabels())) {
-			return fmt.Sprintf("labels match %s: %s", e.Selector, e.Reason), true
-		}
-	}
-	return "", false
 }
 
 // Violation is one failed check of k8s.io/pod-security-admission.

@@ -5,7 +5,9 @@
 // patterns, required fields and x-kubernetes-validations rules.
 //
 // Tests use CheckKCC and CheckKCCYAML, which load the Config Connector CRDs
-// of the module version pinned in go.mod once per test process.
+// of the module version pinned in go.mod once per test process, and
+// CheckKyverno and CheckKyvernoYAML, which load Kyverno's CRDs of
+// KyvernoVersion the same way.
 package crdschema
 
 import (
@@ -311,4 +313,102 @@ func toMap(o *fn.KubeObject) (map[string]any, error) {
 	}
 	var m map[string]any
 	return m, utiljson.Unmarshal(raw, &m)
+}
+
+// KyvernoModule is the Go module whose config/crds/kyverno holds Kyverno's
+// CRDs. It is not in go.mod: lockdown does not import Kyverno (its module
+// graph is larger than lockdown's), so the version is pinned here, and
+// the module is fetched into the module cache on its own.
+const (
+	KyvernoModule  = "github.com/kyverno/kyverno"
+	KyvernoVersion = "v1.15.2"
+)
+
+// KyvernoDir is the config/crds/kyverno folder (ClusterPolicy, Policy,
+// PolicyException, ...) of Kyverno KyvernoVersion in the module cache.
+func KyvernoDir() (string, error) {
+	dir, err := KyvernoModuleDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "config", "crds", "kyverno"), nil
+}
+
+// KyvernoModuleDir is the root of Kyverno KyvernoVersion's module in the
+// module cache, where tests also read its source. `go mod download` runs
+// outside the module so that it cannot touch go.mod or go.sum.
+func KyvernoModuleDir() (string, error) {
+	out, err := goCmd(os.TempDir(), "mod", "download", "-json", KyvernoModule+"@"+KyvernoVersion)
+	if err != nil {
+		return "", err
+	}
+	var mod struct {
+		Dir   string
+		Error string
+	}
+	if err := json.Unmarshal([]byte(out), &mod); err != nil {
+		return "", fmt.Errorf("go mod download %s@%s: %w", KyvernoModule, KyvernoVersion, err)
+	}
+	if mod.Error != "" || mod.Dir == "" {
+		return "", fmt.Errorf("go mod download %s@%s: %s", KyvernoModule, KyvernoVersion, mod.Error)
+	}
+	return mod.Dir, nil
+}
+
+var kyverno struct {
+	once sync.Once
+	set  *Set
+	err  error
+}
+
+// Kyverno is the set of Kyverno's CRDs, loaded once per process.
+func Kyverno() (*Set, error) {
+	kyverno.once.Do(func() {
+		dir, err := KyvernoDir()
+		if err != nil {
+			kyverno.err = err
+			return
+		}
+		kyverno.set, kyverno.err = Load(dir)
+	})
+	return kyverno.set, kyverno.err
+}
+
+// CheckKyverno fails t for every Kyverno object of items (group
+// kyverno.io) that the apiserver would reject with Kyverno's CRDs
+// installed, naming the object and each problem, and returns how many
+// Kyverno objects it checked. Other objects are skipped.
+func CheckKyverno(t testing.TB, items fn.KubeObjects) int {
+	t.Helper()
+	set, err := Kyverno()
+	if err != nil {
+		t.Fatalf("cannot load the Kyverno CRDs: %v", err)
+	}
+	checked := 0
+	for _, item := range items {
+		if item.GroupVersionKind().Group != "kyverno.io" {
+			continue
+		}
+		checked++
+		obj, err := toMap(item)
+		if err != nil {
+			t.Errorf("%s %s: %v", item.GetKind(), item.GetName(), err)
+			continue
+		}
+		if problems := set.Validate(obj); len(problems) > 0 {
+			t.Errorf("%s %s does not validate against Kyverno %s's CRD:\n  %s", item.GetKind(), item.GetName(), KyvernoVersion, strings.Join(problems, "\n  "))
+		}
+	}
+	return checked
+}
+
+// CheckKyvernoYAML is CheckKyverno for a multi-document YAML file such as a
+// golden expected.yaml.
+func CheckKyvernoYAML(t testing.TB, data []byte) int {
+	t.Helper()
+	items, err := fn.ParseKubeObjects(data)
+	if err != nil {
+		t.Fatalf("cannot parse the objects: %v", err)
+	}
+	return CheckKyverno(t, items)
 }

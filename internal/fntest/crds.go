@@ -15,6 +15,24 @@ import (
 // when dir holds no golden.
 func CheckGoldensAgainstCRDs(t *testing.T, dir string) {
 	t.Helper()
+	forEachGolden(t, dir, func(t *testing.T, data []byte) { crdschema.CheckKCCYAML(t, data) })
+}
+
+// CheckGoldensAgainstKyvernoCRDs is CheckGoldensAgainstCRDs for the Kyverno
+// objects (ClusterPolicy, ...) of the goldens, against the CRDs of Kyverno
+// crdschema.KyvernoVersion. It returns how many Kyverno objects it checked,
+// so that a test can tell a pass from a run that found none.
+func CheckGoldensAgainstKyvernoCRDs(t *testing.T, dir string) int {
+	t.Helper()
+	checked := 0
+	forEachGolden(t, dir, func(t *testing.T, data []byte) { checked += crdschema.CheckKyvernoYAML(t, data) })
+	return checked
+}
+
+// forEachGolden runs check on every dir/*/expected.yaml in a subtest named
+// after its case, and fails when there is none.
+func forEachGolden(t *testing.T, dir string, check func(t *testing.T, data []byte)) {
+	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*", ExpectedFile))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no %s in %s (err %v)", ExpectedFile, filepath.Join(dir, "*"), err)
@@ -25,7 +43,7 @@ func CheckGoldensAgainstCRDs(t *testing.T, dir string) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			crdschema.CheckKCCYAML(t, data)
+			check(t, data)
 		})
 	}
 }

@@ -1,0 +1,15 @@
+package podsecurity
+
+import (
+	"testing"
+
+	"github.com/lockdown-krm/lockdown/internal/fntest"
+)
+
+// FuzzPodSecurity feeds arbitrary ResourceLists (seeded with every golden
+// case, config included) to the function: it must never panic, must
+// always answer with a valid ResourceList, and must fail exactly when it
+// reports an error.
+func FuzzPodSecurity(f *testing.F) {
+	fntest.Fuzz(f, "testdata", Processor())
+}
