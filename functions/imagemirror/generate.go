@@ -10,11 +10,13 @@ import (
 )
 
 // Generated object kinds, the builder image and the build's time limit
-// (owner, below, says which files kpt writes them to).
+// (owner, below, says which files kpt writes them to). The crane image is
+// pinned: a copy plan must run the same tool every time. v0.16.1 is the
+// last release the go-containerregistry project published to gcr.io.
 const (
 	PlanKind     = "ImageMirrorPlan"
 	BuildKind    = "ImageMirrorBuild"
-	CraneImage   = "gcr.io/go-containerregistry/crane"
+	CraneImage   = "gcr.io/go-containerregistry/crane:v0.16.1"
 	BuildTimeout = "3600s"
 	objectName   = Name
 )

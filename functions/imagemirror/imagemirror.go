@@ -16,6 +16,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/lockdown-krm/lockdown/internal/images"
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
 	"github.com/lockdown-krm/lockdown/internal/owned"
 	"github.com/lockdown-krm/lockdown/internal/results"
@@ -43,7 +44,7 @@ func Processor() fn.ResourceListProcessor {
 type use struct {
 	obj     *fn.KubeObject
 	subject results.Subject
-	field   imageField
+	field   images.Field
 	named   reference.Named
 	dst     reference.Named // nil: the image stays
 }
@@ -55,19 +56,19 @@ func run(in krmfn.Input[ImageMirror]) fn.KubeObjects {
 	var rewrites []*use
 	for _, u := range uses {
 		switch {
-		case underMirror(cfg.Mirror, u.named):
+		case images.UnderMirror(cfg.Mirror, u.named):
 			if src, ok := sourceOf(cfg.Mirror, u.named); ok {
 				copies[src.String()] = Copy{Source: src.String(), Destination: u.named.String()}
 			}
-		case googleRegistry(reference.Domain(u.named)) || slices.ContainsFunc(cfg.AllowedRegistries, func(e string) bool { return allowed(e, u.named) }):
+		case images.GoogleRegistry(reference.Domain(u.named)) || slices.ContainsFunc(cfg.AllowedRegistries, func(e string) bool { return images.Allowed(e, u.named) }):
 		case cfg.CheckOnly:
-			in.Results.Report(fn.Error, u.subject, u.field.field,
+			in.Results.Report(fn.Error, u.subject, u.field.Path,
 				"image %q comes from %s, which private nodes cannot reach: mirror it (set mirror and leave checkOnly off) or list the registry in allowedRegistries",
-				u.field.node.Value, reference.Domain(u.named))
+				u.field.Node.Value, reference.Domain(u.named))
 		default:
 			dst, err := destination(cfg.Mirror, u.named)
 			if err != nil {
-				in.Results.Report(fn.Error, u.subject, u.field.field, "cannot mirror image %q: %v", u.field.node.Value, err)
+				in.Results.Report(fn.Error, u.subject, u.field.Path, "cannot mirror image %q: %v", u.field.Node.Value, err)
 				continue
 			}
 			u.dst = dst
@@ -106,26 +107,26 @@ func run(in krmfn.Input[ImageMirror]) fn.KubeObjects {
 // find parses every image field of the package; a reference that does not
 // parse is an error result naming the object and the field.
 func find(in krmfn.Input[ImageMirror]) []*use {
-	table := newPathTable(in.Config.ImagePaths)
+	table := images.NewTable(in.Config.ImagePaths)
 	var out []*use
 	for _, obj := range in.Items {
-		group, kind := groupKind(obj)
-		if _, known := table[kindKey{group, kind}]; !known {
+		group, kind := images.GroupKind(obj)
+		if !table.Knows(group, kind) {
 			continue
 		}
 		subject := results.SubjectOf(obj)
-		var found, problems []imageField
+		var found, problems []images.Field
 		_ = yamledit.Edit(obj, func(root *yaml.Node) error {
-			found, problems = table.fields(group, kind, root)
+			found, problems = table.Fields(group, kind, root)
 			return nil
 		})
 		for _, p := range problems {
-			in.Results.Report(fn.Error, subject, p.field, "%s: %s is not a string: give the image as name[:tag][@digest]", describe(subject), p.field)
+			in.Results.Report(fn.Error, subject, p.Path, "%s: %s is not a string: give the image as name[:tag][@digest]", describe(subject), p.Path)
 		}
 		for _, f := range found {
-			named, err := reference.ParseNormalizedNamed(f.node.Value)
+			named, err := reference.ParseNormalizedNamed(f.Node.Value)
 			if err != nil {
-				in.Results.Report(fn.Error, subject, f.field, "%s: %s is %q, which is not an image reference: %v", describe(subject), f.field, f.node.Value, err)
+				in.Results.Report(fn.Error, subject, f.Path, "%s: %s is %q, which is not an image reference: %v", describe(subject), f.Path, f.Node.Value, err)
 				continue
 			}
 			out = append(out, &use{obj: obj, subject: subject, field: f, named: named})
@@ -147,14 +148,14 @@ func rewrite(rewrites []*use, res *results.Collector) {
 	for _, obj := range order {
 		_ = yamledit.Edit(obj, func(*yaml.Node) error {
 			for _, u := range byObj[obj] {
-				old := u.field.node.Value
-				u.field.node.Value, u.field.node.Tag = u.dst.String(), yaml.NodeTagString
-				if strings.Contains(u.field.node.LineComment, "kpt-set:") {
-					res.Report(fn.Warning, u.subject, u.field.field, "rewritten from %q to %q, but the field has the setter marker %q: change the setter's value instead, or apply-setters will undo this",
-						old, u.dst.String(), strings.TrimSpace(u.field.node.LineComment))
+				old := u.field.Node.Value
+				u.field.Node.Value, u.field.Node.Tag = u.dst.String(), yaml.NodeTagString
+				if strings.Contains(u.field.Node.LineComment, "kpt-set:") {
+					res.Report(fn.Warning, u.subject, u.field.Path, "rewritten from %q to %q, but the field has the setter marker %q: change the setter's value instead, or apply-setters will undo this",
+						old, u.dst.String(), strings.TrimSpace(u.field.Node.LineComment))
 					continue
 				}
-				res.Report(fn.Info, u.subject, u.field.field, "rewritten from %q to %q: %s is not reachable from private nodes", old, u.dst.String(), reference.Domain(u.named))
+				res.Report(fn.Info, u.subject, u.field.Path, "rewritten from %q to %q: %s is not reachable from private nodes", old, u.dst.String(), reference.Domain(u.named))
 			}
 			return nil
 		})

@@ -7,24 +7,6 @@ import (
 	"github.com/distribution/reference"
 )
 
-// googleRegistry tells whether private nodes reach domain through Private
-// Google Access: gcr.io, *.gcr.io and Artifact Registry's *.pkg.dev.
-func googleRegistry(domain string) bool {
-	return domain == "gcr.io" || strings.HasSuffix(domain, ".gcr.io") || strings.HasSuffix(domain, ".pkg.dev")
-}
-
-// allowed tells whether an allowedRegistries entry covers the image.
-func allowed(entry string, named reference.Named) bool {
-	domain := reference.Domain(named)
-	if wildcard, ok := strings.CutPrefix(entry, "*."); ok {
-		return strings.HasSuffix(domain, "."+wildcard)
-	}
-	if !strings.Contains(entry, "/") {
-		return domain == entry
-	}
-	return named.Name() == entry || strings.HasPrefix(named.Name(), entry+"/")
-}
-
 // tagAndDigest is the ":tag@digest" end of a reference, either part
 // missing when the reference has none.
 func tagAndDigest(named reference.Named) string {
@@ -54,11 +36,6 @@ func destination(mirror string, named reference.Named) (reference.Named, error) 
 		return nil, fmt.Errorf("the mirrored name %q is not a valid reference: %v", s, err)
 	}
 	return dst, nil
-}
-
-// underMirror tells whether an image already lives under the mirror.
-func underMirror(mirror string, named reference.Named) bool {
-	return mirror != "" && strings.HasPrefix(named.Name(), mirror+"/")
 }
 
 // sourceOf reads back the original of an image under the mirror, as

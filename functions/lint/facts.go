@@ -1,0 +1,111 @@
+package lint
+
+import (
+	"github.com/distribution/reference"
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/lockdown-krm/lockdown/internal/facts"
+	"github.com/lockdown-krm/lockdown/internal/images"
+	"github.com/lockdown-krm/lockdown/internal/results"
+	"github.com/lockdown-krm/lockdown/internal/yamledit"
+)
+
+// lazy is a value read the first time it is asked for.
+type lazy[T any] struct {
+	done  bool
+	value T
+}
+
+func (z *lazy[T]) get(read func() T) T {
+	if !z.done {
+		z.value, z.done = read(), true
+	}
+	return z.value
+}
+
+// rules are the package's enabled firewall rules, read for matching.
+func (l *linter) rules() []*rule {
+	return l.ruleList.get(func() []*rule {
+		var out []*rule
+		for _, f := range l.pkg.Firewalls(l.res) {
+			if r, ok := readRule(f, l.res); ok {
+				out = append(out, r)
+			}
+		}
+		return out
+	})
+}
+
+// webhooks are the package's admission webhooks that call a Service.
+func (l *linter) webhooks() []facts.Webhook {
+	return l.hookList.get(func() []facts.Webhook { return facts.Webhooks(l.items, l.res) })
+}
+
+// loadBalanced are the Services that Google Cloud load balancers reach.
+// Ports that cannot be resolved are cluster-firewall's to report: lint
+// checks the ports that can.
+func (l *linter) loadBalanced() []facts.LoadBalanced {
+	return l.lbList.get(func() []facts.LoadBalanced {
+		services, _ := facts.LoadBalancedServices(l.items, l.res)
+		return services
+	})
+}
+
+// zones are the package's DNSManagedZones.
+func (l *linter) zones() []*facts.ManagedZone {
+	return l.zoneList.get(func() []*facts.ManagedZone { return facts.ManagedZones(l.items, l.res) })
+}
+
+// records are the package's DNSRecordSets, linked to their zones.
+func (l *linter) records() []*facts.RecordSet {
+	return l.recList.get(func() []*facts.RecordSet { return facts.RecordSets(l.items, l.zones(), l.res) })
+}
+
+// imageUse is one image field of the package, parsed.
+type imageUse struct {
+	subject results.Subject
+	field   string
+	value   string
+	named   reference.Named
+}
+
+// images are the image fields of the package, found as image-mirror finds
+// them. A field that is not a string or not an image reference is an
+// error result: nothing can pull it.
+func (l *linter) images() []imageUse {
+	return l.imageList.get(func() []imageUse {
+		table := images.NewTable(nil)
+		var out []imageUse
+		for _, obj := range l.items {
+			group, kind := images.GroupKind(obj)
+			if !table.Knows(group, kind) {
+				continue
+			}
+			out = append(out, l.imagesOf(obj, table, group, kind)...)
+		}
+		return out
+	})
+}
+
+func (l *linter) imagesOf(obj *fn.KubeObject, table images.Table, group, kind string) []imageUse {
+	subject := results.SubjectOf(obj)
+	var found, problems []images.Field
+	_ = yamledit.Edit(obj, func(root *yaml.Node) error {
+		found, problems = table.Fields(group, kind, root)
+		return nil
+	})
+	for _, p := range problems {
+		l.res.Report(fn.Error, subject, p.Path, "%s is not a string: give the image as name[:tag][@digest]", p.Path)
+	}
+	var out []imageUse
+	for _, f := range found {
+		named, err := reference.ParseNormalizedNamed(f.Node.Value)
+		if err != nil {
+			l.res.Report(fn.Error, subject, f.Path, "%s is %q, which is not an image reference: %v", f.Path, f.Node.Value, err)
+			continue
+		}
+		out = append(out, imageUse{subject: subject, field: f.Path, value: f.Node.Value, named: named})
+	}
+	return out
+}

@@ -1,0 +1,15 @@
+package lint
+
+import (
+	"testing"
+
+	"github.com/lockdown-krm/lockdown/internal/fntest"
+)
+
+// FuzzLint feeds arbitrary ResourceLists (seeded with every golden case,
+// config included) to the function: it must never panic, must always
+// answer with a valid ResourceList, and must fail exactly when it reports
+// an error.
+func FuzzLint(f *testing.F) {
+	fntest.Fuzz(f, "testdata", Processor())
+}

@@ -1,0 +1,275 @@
+package lint
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/lockdown-krm/lockdown/functions/bastion"
+	"github.com/lockdown-krm/lockdown/functions/cloudnat"
+	"github.com/lockdown-krm/lockdown/functions/clusterfirewall"
+	"github.com/lockdown-krm/lockdown/functions/imagemirror"
+	"github.com/lockdown-krm/lockdown/functions/networkpolicy"
+	"github.com/lockdown-krm/lockdown/functions/privatecluster"
+	"github.com/lockdown-krm/lockdown/functions/privategoogleaccess"
+	"github.com/lockdown-krm/lockdown/functions/vpcsc"
+	"github.com/lockdown-krm/lockdown/internal/facts"
+	"github.com/lockdown-krm/lockdown/internal/results"
+)
+
+const blueprint = "../../blueprints/kubeflow-private-gke"
+
+// processors are the lockdown functions a blueprint pipeline may run, by
+// the name in their image (localhost/lockdown/<name>:dev).
+var processors = map[string]func() fn.ResourceListProcessor{
+	privatecluster.Name:      privatecluster.Processor,
+	privategoogleaccess.Name: privategoogleaccess.Processor,
+	clusterfirewall.Name:     clusterfirewall.Processor,
+	cloudnat.Name:            cloudnat.Processor,
+	vpcsc.Name:               vpcsc.Processor,
+	bastion.Name:             bastion.Processor,
+	imagemirror.Name:         imagemirror.Processor,
+	networkpolicy.Name:       networkpolicy.Processor,
+	Name:                     Processor,
+}
+
+// step is one function of a Kptfile pipeline.
+type step struct {
+	Image      string `yaml:"image"`
+	ConfigPath string `yaml:"configPath"`
+}
+
+// TestBlueprintRendersClean renders the blueprint in process, the
+// lockdown functions of its Kptfile pipeline in order with their configs,
+// and runs lint with the blueprint's config on the result: what the
+// blueprint ships must pass its own validator without an error.
+func TestBlueprintRendersClean(t *testing.T) {
+	items, lintConfig := renderBlueprint(t, nil)
+	for _, r := range runLint(t, items, lintConfig) {
+		if r.Severity == fn.Error {
+			t.Errorf("lint error on the rendered blueprint: %s", r)
+		} else {
+			t.Logf("%s: %s", r.Severity, r.Message)
+		}
+	}
+}
+
+// TestBlueprintWithKubeflowRendersClean renders the blueprint with the
+// Kubeflow install in it, image-mirror first (to the blueprint's mirror),
+// so that cluster-firewall sees the webhooks and load-balanced Services:
+// the whole private Kubeflow must pass lint without an error or a warning
+// about webhooks, health checks or images.
+func TestBlueprintWithKubeflowRendersClean(t *testing.T) {
+	data, err := os.ReadFile(corpusPath)
+	if err != nil {
+		t.Skipf("the Kubeflow corpus must sit beside the project: %v", err)
+	}
+	kubeflow, err := fn.ParseKubeObjects(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, obj := range kubeflow {
+		_ = obj.SetAnnotation(results.PathAnnotation, "kubeflow/manifests.yaml")
+	}
+	items, lintConfig := renderBlueprint(t, kubeflow)
+	errors := 0
+	for _, r := range runLint(t, items, lintConfig) {
+		switch {
+		case r.Severity == fn.Error:
+			errors++
+			if errors <= 20 {
+				t.Errorf("lint error: %s", r)
+			}
+		case r.Severity == fn.Warning:
+			t.Errorf("lint warning: %s", r)
+		}
+	}
+	if errors > 20 {
+		t.Errorf("... %d lint errors in all", errors)
+	}
+}
+
+// TestKubeflowWithoutClusterFirewall renders the blueprint with Kubeflow
+// but leaves cluster-firewall out: lint must then find every webhook port
+// the control plane cannot reach (each port facts resolves, but GKE's own
+// 443 and 10250) and the missing health-check rule, which is what
+// cluster-firewall exists to prevent.
+func TestKubeflowWithoutClusterFirewall(t *testing.T) {
+	data, err := os.ReadFile(corpusPath)
+	if err != nil {
+		t.Skipf("the Kubeflow corpus must sit beside the project: %v", err)
+	}
+	kubeflow, err := fn.ParseKubeObjects(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []int32
+	for _, p := range facts.WebhookPorts(facts.Webhooks(kubeflow, &results.Collector{})) {
+		if !slices.Contains(gkeMasterPorts, p) {
+			want = append(want, p)
+		}
+	}
+	items, lintConfig := renderBlueprint(t, kubeflow, clusterfirewall.Name)
+	var got []int32
+	healthCheck := false
+	for _, r := range runLint(t, items, lintConfig) {
+		if r.Severity != fn.Error {
+			continue
+		}
+		var port int32
+		switch {
+		case strings.HasPrefix(r.Message, "[webhook-port]"):
+			if _, err := fmt.Sscanf(r.Message[strings.Index(r.Message, "listen on tcp "):], "listen on tcp %d", &port); err != nil {
+				t.Fatalf("%v: %s", err, r.Message)
+			}
+			got = append(got, port)
+		case strings.HasPrefix(r.Message, "[health-check]"):
+			healthCheck = true
+		default:
+			t.Errorf("unexpected error: %s", r)
+		}
+	}
+	slices.Sort(got)
+	if diff := cmp.Diff(want, slices.Compact(got)); diff != "" || len(want) == 0 {
+		t.Errorf("webhook ports reported (-resolved +lint):\n%s", diff)
+	}
+	if !healthCheck {
+		t.Error("no health-check error although the ingress gateway is load balanced and no rule lets health checks in")
+	}
+	t.Logf("webhook ports the control plane could not reach: %v", want)
+}
+
+// renderBlueprint reads the blueprint's objects (and extra, put before
+// its pipeline runs), runs its pipeline's lockdown functions, and returns
+// the items and lint's config. With extra, image-mirror runs first with
+// lint's mirror, as a pipeline that carries Kubeflow would. The catalog's
+// apply-setters is skipped: the files already hold the setters' values.
+func renderBlueprint(t *testing.T, extra fn.KubeObjects, skip ...string) (fn.KubeObjects, *fn.KubeObject) {
+	t.Helper()
+	var kptfile struct {
+		Pipeline struct {
+			Mutators   []step `yaml:"mutators"`
+			Validators []step `yaml:"validators"`
+		} `yaml:"pipeline"`
+	}
+	readYAML(t, filepath.Join(blueprint, "Kptfile"), &kptfile)
+	items := append(readPackage(t, blueprint), extra...)
+	lintConfig := fn.NewEmptyKubeObject()
+	for _, v := range kptfile.Pipeline.Validators {
+		if functionOf(v.Image) == Name {
+			lintConfig = readConfig(t, v.ConfigPath)
+		}
+	}
+	mutators := kptfile.Pipeline.Mutators
+	if len(extra) > 0 {
+		mirror, _, _ := lintConfig.NestedString("spec", "mirror")
+		cfg, err := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: image-mirror\ndata:\n  mirror: " + mirror + "\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = runStep(t, imagemirror.Name, items, cfg)
+	}
+	for _, m := range mutators {
+		name := functionOf(m.Image)
+		if name == "" || slices.Contains(skip, name) {
+			t.Logf("skipping %s", m.Image)
+			continue
+		}
+		items = runStep(t, name, items, readConfig(t, m.ConfigPath))
+	}
+	return items, lintConfig
+}
+
+func runStep(t *testing.T, name string, items fn.KubeObjects, cfg *fn.KubeObject) fn.KubeObjects {
+	t.Helper()
+	newProcessor, known := processors[name]
+	if !known {
+		t.Fatalf("the blueprint runs %s, which this test does not know: add it to processors", name)
+	}
+	rl := &fn.ResourceList{Items: items, FunctionConfig: cfg}
+	ok, err := newProcessor().Process(rl)
+	if !ok || err != nil {
+		t.Fatalf("%s failed (%v): %v", name, err, rl.Results)
+	}
+	return rl.Items
+}
+
+func runLint(t *testing.T, items fn.KubeObjects, cfg *fn.KubeObject) fn.Results {
+	t.Helper()
+	rl := &fn.ResourceList{Items: items, FunctionConfig: cfg}
+	if _, err := Processor().Process(rl); err != nil {
+		t.Fatal(err)
+	}
+	return rl.Results
+}
+
+// functionOf returns the lockdown function an image runs, or "".
+func functionOf(image string) string {
+	name, ok := strings.CutPrefix(image, "localhost/lockdown/")
+	if !ok {
+		return ""
+	}
+	name, _, _ = strings.Cut(name, ":")
+	return name
+}
+
+func readConfig(t *testing.T, path string) *fn.KubeObject {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(blueprint, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := fn.ParseKubeObject(data)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return obj
+}
+
+// readPackage reads every object of the package's YAML files but the
+// Kptfile, annotated with its file as kpt does.
+func readPackage(t *testing.T, dir string) fn.KubeObjects {
+	t.Helper()
+	var items fn.KubeObjects
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !slices.Contains([]string{".yaml", ".yml"}, filepath.Ext(path)) {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		objs, err := fn.ParseKubeObjects(data)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		for _, obj := range objs {
+			_ = obj.SetAnnotation(results.PathAnnotation, filepath.ToSlash(rel))
+		}
+		items = append(items, objs...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return items
+}
+
+func readYAML(t *testing.T, path string, into any) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(data, into); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
