@@ -38,6 +38,16 @@ type caseSpec struct {
 	// case, instead of its package/ folder: a blueprint is tested as it
 	// is shipped, not as a copy that could drift from it.
 	Package string `yaml:"package"`
+	// Include copies more files into the package: path in the package →
+	// path relative to the case. A large input (the Kubeflow corpus) is
+	// read from where it lives instead of being copied into the repository.
+	Include map[string]string `yaml:"include"`
+	// ExpectDiff compares what the functions changed, as a unified diff
+	// (expected.diff) from the input as kpt writes it (through the
+	// identity function: kpt reflows long lines and drops a leading ---)
+	// to the output, instead of the whole output tree: for inputs too
+	// large to keep a second copy of.
+	ExpectDiff bool `yaml:"expectDiff"`
 }
 
 func TestCases(t *testing.T) {
@@ -102,12 +112,37 @@ func (r *runner) runCase(t *testing.T, function, dir string) {
 		source = filepath.Join(dir, filepath.FromSlash(c.Package))
 	}
 	input := readTree(t, source)
+	for to, from := range c.Include {
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(from)))
+		if err != nil {
+			t.Fatalf("case.yaml include %s: %v", to, err)
+		}
+		input[to] = string(data)
+	}
 	writeTree(t, pkg, input)
 
 	args := r.kptArgs(t, c, function, dir, pkg)
 	first := r.runKpt(t, c, args)
 	got := readTree(t, pkg)
 
+	if c.ExpectDiff && c.ExitCode == 0 {
+		checkDiff(t, dir, r.formatted(t, input), got, first)
+	} else {
+		checkTree(t, c, dir, input, got, first)
+	}
+
+	// kpt's own test harness renders twice; so do we. A second run must
+	// not change a single byte: no duplicated tags, no reordered fields.
+	r.runKpt(t, c, args)
+	if diff := diffTrees(got, readTree(t, pkg)); diff != "" {
+		t.Errorf("second run changed the package (-first +second):\n%s", diff)
+	}
+}
+
+// checkTree compares the package after kpt with the case's expected/
+// tree, or with its input when kpt must fail.
+func checkTree(t *testing.T, c caseSpec, dir string, input, got map[string]string, kptSaid string) {
+	t.Helper()
 	expectedDir := filepath.Join(dir, "expected")
 	want := input // a failed run changes nothing
 	switch _, err := os.Stat(expectedDir); {
@@ -127,15 +162,65 @@ func (r *runner) runCase(t *testing.T, function, dir string) {
 		want = readTree(t, expectedDir)
 	}
 	if diff := diffTrees(want, got); diff != "" {
-		t.Errorf("package after kpt differs from %s (-want +got):\n%s\nkpt said:\n%s", wantName(c), diff, first)
+		t.Errorf("package after kpt differs from %s (-want +got):\n%s\nkpt said:\n%s", wantName(c), diff, kptSaid)
 	}
+}
 
-	// kpt's own test harness renders twice; so do we. A second run must
-	// not change a single byte: no duplicated tags, no reordered fields.
-	r.runKpt(t, c, args)
-	if diff := diffTrees(got, readTree(t, pkg)); diff != "" {
-		t.Errorf("second run changed the package (-first +second):\n%s", diff)
+// checkDiff compares what kpt changed in the package with the case's
+// expected.diff, a unified diff (diff -ruN) from the input to the output.
+func checkDiff(t *testing.T, dir string, input, got map[string]string, kptSaid string) {
+	t.Helper()
+	gotDiff := unifiedDiff(t, input, got)
+	path := filepath.Join(dir, "expected.diff")
+	if *update {
+		if err := os.WriteFile(path, []byte(gotDiff), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("rewrote %s: review it with git diff", path)
+		return
 	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v: run with -update to write it from kpt's output, then review it by hand", err)
+	}
+	if d := cmp.Diff(strings.SplitAfter(string(want), "\n"), strings.SplitAfter(gotDiff, "\n")); d != "" {
+		t.Errorf("kpt's changes differ from %s (-want +got):\n%s\nkpt said:\n%s", path, d, kptSaid)
+	}
+}
+
+// formatted returns the tree as kpt writes it when a function changes
+// nothing: the identity function's output through kpt fn eval --exec.
+func (r *runner) formatted(t *testing.T, tree map[string]string) map[string]string {
+	t.Helper()
+	pkg := filepath.Join(t.TempDir(), "package")
+	writeTree(t, pkg, tree)
+	r.runKpt(t, caseSpec{}, []string{"fn", "eval", pkg, "--exec", r.binary(t, "identity")})
+	return readTree(t, pkg)
+}
+
+// unifiedDiff runs diff -ruN on two trees written as a/ and b/, without
+// the timestamps, so that the result is the same on every machine.
+func unifiedDiff(t *testing.T, before, after map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	writeTree(t, filepath.Join(root, "a"), before)
+	writeTree(t, filepath.Join(root, "b"), after)
+	cmd := exec.Command("diff", "-ruN", "a", "b")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	var exitErr *exec.ExitError
+	if err != nil && !(errors.As(err, &exitErr) && exitErr.ExitCode() == 1) {
+		t.Fatalf("diff -ruN: %v (diff comes with every Linux; install diffutils)", err)
+	}
+	lines := strings.SplitAfter(string(out), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "--- ") || strings.HasPrefix(l, "+++ ") {
+			if name, _, found := strings.Cut(l, "\t"); found {
+				lines[i] = name + "\n"
+			}
+		}
+	}
+	return strings.Join(lines, "")
 }
 
 // diffTrees compares two trees file by file and line by line, so that a
@@ -196,8 +281,12 @@ func (r *runner) kptArgs(t *testing.T, c caseSpec, function, dir, pkg string) []
 		if hasConfig || len(c.Args) > 0 {
 			t.Fatalf("%s: a render case takes its config from the package's Kptfile pipeline, not fn-config.yaml or args", dir)
 		}
-		for _, f := range pipelineFunctions(t, pkg) {
+		lockdownFns, catalogFns := pipelineFunctions(t, pkg)
+		for _, f := range lockdownFns {
 			r.image(t, f)
+		}
+		for _, f := range catalogFns {
+			r.catalogImage(t, f)
 		}
 		return []string{"fn", "render", pkg, "--image-pull-policy", "never", "--truncate-output=false"}
 	default:
@@ -309,10 +398,11 @@ func (r *runner) image(t *testing.T, function string) {
 	}
 }
 
-// pipelineFunctions lists the lockdown functions whose images the
-// package's Kptfile pipeline runs (localhost/lockdown/<function>:dev), so a
-// render case that chains several functions gets every image built.
-func pipelineFunctions(t *testing.T, pkg string) []string {
+// pipelineFunctions lists the images the package's Kptfile pipeline runs:
+// lockdown's functions (localhost/lockdown/<function>:dev) and the kpt
+// catalog's (ghcr.io/kptdev/krm-functions-catalog/<function>:<version>),
+// so that a render case gets every image built from source.
+func pipelineFunctions(t *testing.T, pkg string) (lockdownFns, catalogFns []string) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(pkg, "Kptfile"))
 	if err != nil {
@@ -328,17 +418,49 @@ func pipelineFunctions(t *testing.T, pkg string) []string {
 	if err := yaml.Unmarshal(raw, &kptfile); err != nil {
 		t.Fatalf("Kptfile: %v", err)
 	}
-	var functions []string
 	for _, step := range slices.Concat(kptfile.Pipeline.Mutators, kptfile.Pipeline.Validators) {
-		name, ok := strings.CutPrefix(step.Image, "localhost/lockdown/")
-		if name, _, _ = strings.Cut(name, ":"); ok && !slices.Contains(functions, name) {
-			functions = append(functions, name)
+		if name, ok := strings.CutPrefix(step.Image, "localhost/lockdown/"); ok {
+			name, _, _ = strings.Cut(name, ":")
+			lockdownFns = appendNew(lockdownFns, name)
+		} else if name, ok := strings.CutPrefix(step.Image, catalogPrefix); ok {
+			name, _, _ = strings.Cut(name, ":")
+			catalogFns = appendNew(catalogFns, name)
+		} else {
+			t.Fatalf("the Kptfile pipeline runs %s, which no script here builds: tests run only images built from source", step.Image)
 		}
 	}
-	if len(functions) == 0 {
+	if len(lockdownFns) == 0 {
 		t.Fatalf("the Kptfile pipeline runs no localhost/lockdown/<function>:dev image")
 	}
-	return functions
+	return lockdownFns, catalogFns
+}
+
+// catalogPrefix names the kpt catalog's images, which
+// scripts/catalog-images.sh builds from the catalog's Go modules.
+const catalogPrefix = "ghcr.io/kptdev/krm-functions-catalog/"
+
+func appendNew(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// catalogImage builds a kpt catalog function's image from its pinned Go
+// module with scripts/catalog-images.sh.
+func (r *runner) catalogImage(t *testing.T, function string) {
+	t.Helper()
+	_, err := r.once("catalog "+function, func() (string, error) {
+		cmd := exec.Command("bash", filepath.Join(r.repo, "scripts", "catalog-images.sh"), function)
+		cmd.Env = r.env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return "", fmt.Errorf("scripts/catalog-images.sh %s: %v\n%s", function, err, out)
+		}
+		return "", nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // noteInputs reads the sources that the binaries and images are built

@@ -1,53 +1,76 @@
 #!/usr/bin/env bash
-# demo.sh is lockdown's main job: render the kubeflow-private-gke blueprint
-# with the function images under podman (or, without podman, the same
-# functions as local binaries through kpt's --exec), write the result to
-# out/demo/after, and show what changed against the blueprint as fetched.
+# demo.sh is lockdown's main job. It renders both blueprints the way a user
+# does (scripts/render.sh: the function images under podman, or the same
+# functions as binaries through kpt's --exec where podman cannot run):
+#
+#   kubeflow-private-gke  with the setters of ENV (default dev)
+#   kubeflow-hardening    with the setters of ENV, over the Kubeflow install
+#                         in ../shared/corpus (when it is there)
+#
+# into out/demo/<blueprint>, and prints what changed against the blueprint
+# as fetched (out/demo/<blueprint>.diff), what each function generated,
+# and the validators' results.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
-blueprint=blueprints/kubeflow-private-gke
+env=${ENV:-dev}
 out=${OUT:-$repo/out/demo}
-
-command -v kpt >/dev/null || { bash scripts/tools.sh check; exit 1; }
+corpus=${CORPUS:-$repo/../shared/corpus/kubeflow-manifests.yaml}
 rm -rf "$out"
 mkdir -p "$out"
-cp -r "$blueprint" "$out/before"
-cp -r "$blueprint" "$out/after"
 
-# The functions the blueprint's pipeline runs, with their configs, in order.
-mapfile -t steps < <(awk '/- image: localhost\/lockdown\// {sub(/.*localhost\/lockdown\//, ""); sub(/:.*/, ""); fn=$0}
-	/configPath:/ && fn {print fn, $2; fn=""}' "$blueprint/Kptfile")
-functions=()
-for step in "${steps[@]}"; do functions+=("${step%% *}"); done
-
-if bash scripts/tools.sh podman >/dev/null 2>&1; then
-	source scripts/tools.sh env
-	echo "== building the function images (podman): ${functions[*]}"
-	bash scripts/images.sh "${functions[@]}"
-	echo "== kpt fn render $out/after"
-	kpt fn render "$out/after" --image-pull-policy never --truncate-output=false
-else
-	echo "== podman is not available: running the pipeline's functions as binaries (kpt fn eval --exec)"
-	ARCHES=$(go env GOARCH) bash scripts/images.sh --binaries "${functions[@]}"
-	for step in "${steps[@]}"; do
-		kpt fn eval "$out/after" --truncate-output=false \
-			--exec "bin/linux_$(go env GOARCH)/${step%% *}" --fn-config "$out/after/${step#* }"
-	done
-fi
-
-echo
-echo "== what changed (diff -ruN before after)"
-(cd "$out" && diff -ruN before after) || true
-echo
-echo "== generated, per function"
-for dir in "$out/after"/*/; do
-	name=$(basename "$dir")
-	[ -e "$out/before/$name" ] && continue
-	printf '%s:' "$name"
-	(cd "$dir" && ls | sed 's/_.*//' | sort | uniq -c | awk '{printf " %d %s", $1, $2}')
+render() { # blueprint [package-path=file...]
+	local blueprint=$1
+	shift
 	echo
-done
+	echo "######## $blueprint (setters/$env)"
+	bash scripts/render.sh "$blueprint" "$env" "$out/$blueprint" "$@" >"$out/$blueprint.render.log" 2>&1 ||
+		{ cat "$out/$blueprint.render.log"; echo "demo.sh: rendering $blueprint failed (above)" >&2; exit 1; }
+	# The blueprint as fetched, with the same setters and inputs: the diff
+	# is what the pipeline did.
+	rm -rf "$out/before/$blueprint"
+	mkdir -p "$out/before"
+	cp -r "blueprints/$blueprint" "$out/before/$blueprint"
+	[ ! -f "setters/$env/$blueprint.yaml" ] || cp "setters/$env/$blueprint.yaml" "$out/before/$blueprint/setters.yaml"
+	for include in "$@"; do
+		mkdir -p "$(dirname "$out/before/$blueprint/${include%%=*}")"
+		cp "${include#*=}" "$out/before/$blueprint/${include%%=*}"
+	done
+	(cd "$out" && diff -ruN "before/$blueprint" "$blueprint" >"$blueprint.diff") || true
+	summarize "$blueprint"
+}
+
+summarize() {
+	local blueprint=$1 dir=$out/$1
+	echo "== what changed: $(grep -c '^+++ ' "$out/$blueprint.diff") files, +$(grep -c '^+[^+]' "$out/$blueprint.diff") -$(grep -c '^-[^-]' "$out/$blueprint.diff") lines (out/demo/$blueprint.diff)"
+	grep '^+++ ' "$out/$blueprint.diff" | awk '{print "   " $2}' | sed "s|^   $blueprint/|   |" | head -40
+	echo "== generated, per function"
+	for d in "$dir"/*/; do
+		[ -d "$d" ] || continue
+		name=$(basename "$d")
+		[ -e "blueprints/$blueprint/$name" ] && continue
+		printf '   %-22s' "$name:"
+		(cd "$d" && ls | sed 's/_.*//; s/\.yaml$//' | sort | uniq -c | awk '{printf " %d %s", $1, $2}')
+		echo
+	done
+	echo "== results of each function (errors, warnings, infos)"
+	awk '/^\[RUNNING\]/ {fn = $2; gsub(/"/, "", fn); sub(/.*\//, "", fn); sub(/:.*/, "", fn); order[++k] = fn}
+		/^ *\[(info|warning|error)\]/ {sev = $1; gsub(/[][]/, "", sev); n[fn, sev]++}
+		END {for (i = 1; i <= k; i++) {f = order[i]; printf "   %-24s %3d %3d %3d\n", f, n[f, "error"], n[f, "warning"], n[f, "info"]}}' \
+		"$out/$blueprint.render.log"
+	echo "== validators"
+	awk '/^\[RUNNING\]/ {show = ($2 ~ /lint|pod-security-check/); if (show) print "   " $0; next}
+		/^\[(PASS|FAIL)\]/ {if (show) print "   " $0; next}
+		show && /\[(error|warning)\]/ {print "   " $0}' "$out/$blueprint.render.log"
+}
+
+render kubeflow-private-gke
+if [ -f "$corpus" ]; then
+	render kubeflow-hardening kubeflow/manifests.yaml="$corpus"
+else
+	echo
+	echo "######## kubeflow-hardening: skipped, no Kubeflow manifests at $corpus (set CORPUS=<file>)"
+fi
 echo
-echo "The rendered package is in $out/after."
+echo "The rendered packages are in $out; kpt's full output in $out/<blueprint>.render.log."
