@@ -19,6 +19,7 @@ out=${OUT:-$repo/out/demo}
 corpus=${CORPUS:-$repo/../shared/corpus/kubeflow-manifests.yaml}
 rm -rf "$out"
 mkdir -p "$out"
+ARCHES=$(go env GOARCH) bash scripts/images.sh --binaries identity
 
 render() { # blueprint [package-path=file...]
 	local blueprint=$1
@@ -37,6 +38,10 @@ render() { # blueprint [package-path=file...]
 		mkdir -p "$(dirname "$out/before/$blueprint/${include%%=*}")"
 		cp "${include#*=}" "$out/before/$blueprint/${include%%=*}"
 	done
+	# kpt rewrites every file a function returns (long lines reflowed, a
+	# leading --- dropped): the identity function makes "before" the same
+	# way, so that the diff shows what the functions did, not kpt's format.
+	kpt fn eval "$out/before/$blueprint" --exec "bin/linux_$(go env GOARCH)/identity" >/dev/null 2>&1
 	(cd "$out" && diff -ruN "before/$blueprint" "$blueprint" >"$blueprint.diff") || true
 	summarize "$blueprint"
 }
@@ -56,13 +61,13 @@ summarize() {
 	done
 	echo "== results of each function (errors, warnings, infos)"
 	awk '/^\[RUNNING\]/ {fn = $2; gsub(/"/, "", fn); sub(/.*\//, "", fn); sub(/:.*/, "", fn); order[++k] = fn}
-		/^ *\[(info|warning|error)\]/ {sev = $1; gsub(/[][]/, "", sev); n[fn, sev]++}
+		match($0, /^ *\[(info|warning|error)\]/) {sev = $0; sub(/^ *\[/, "", sev); sub(/\].*/, "", sev); n[fn, sev]++}
 		END {for (i = 1; i <= k; i++) {f = order[i]; printf "   %-24s %3d %3d %3d\n", f, n[f, "error"], n[f, "warning"], n[f, "info"]}}' \
 		"$out/$blueprint.render.log"
 	echo "== validators"
 	awk '/^\[RUNNING\]/ {show = ($2 ~ /lint|pod-security-check/); if (show) print "   " $0; next}
 		/^\[(PASS|FAIL)\]/ {if (show) print "   " $0; next}
-		show && /\[(error|warning)\]/ {print "   " $0}' "$out/$blueprint.render.log"
+		show && /\[(error|warning)\]|\[info\]:/ {print "   " $0}' "$out/$blueprint.render.log" | cut -c1-220
 }
 
 render kubeflow-private-gke
@@ -71,6 +76,19 @@ if [ -f "$corpus" ]; then
 else
 	echo
 	echo "######## kubeflow-hardening: skipped, no Kubeflow manifests at $corpus (set CORPUS=<file>)"
+fi
+# The two packages land in one cluster: lint over both together checks
+# what neither can alone, the control plane reaching every webhook port of
+# Kubeflow through the firewall of the other package.
+if [ -d "$out/kubeflow-hardening" ]; then
+	echo
+	echo "######## lint over both rendered packages together"
+	mkdir -p "$out/together"
+	cp -r "$out/kubeflow-private-gke" "$out/kubeflow-hardening" "$out/together/"
+	ARCHES=$(go env GOARCH) bash scripts/images.sh --binaries lint
+	kpt fn eval "$out/together" --exec "bin/linux_$(go env GOARCH)/lint" \
+		--fn-config "$out/kubeflow-private-gke/fn-config/lint.yaml" --truncate-output=false 2>&1 |
+		grep -E '\[(error|warning)\]|\[info\]:|PASS|FAIL' | cut -c1-220 | sed 's/^/   /'
 fi
 echo
 echo "The rendered packages are in $out; kpt's full output in $out/<blueprint>.render.log."

@@ -273,3 +273,32 @@ func readYAML(t *testing.T, path string, into any) {
 		t.Fatalf("%s: %v", path, err)
 	}
 }
+
+// TestBlueprintsTogether renders the blueprint without Kubeflow, as it is
+// shipped (cluster-firewall cannot see Kubeflow's webhooks and gateway
+// there), mirrors Kubeflow's images on their own, as the hardening
+// blueprint does, and lints the two together, as they meet in one
+// cluster: the blueprint's extraWebhookPorts and healthCheckPorts must
+// cover what Kubeflow needs.
+func TestBlueprintsTogether(t *testing.T) {
+	data, err := os.ReadFile(corpusPath)
+	if err != nil {
+		t.Skipf("the Kubeflow corpus must sit beside the project: %v", err)
+	}
+	kubeflow, err := fn.ParseKubeObjects(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, lintConfig := renderBlueprint(t, nil)
+	mirror, _, _ := lintConfig.NestedString("spec", "mirror")
+	cfg, err := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: image-mirror\ndata:\n  mirror: " + mirror + "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kubeflow = runStep(t, imagemirror.Name, kubeflow, cfg)
+	for _, r := range runLint(t, append(items, kubeflow...), lintConfig) {
+		if r.Severity == fn.Error || r.Severity == fn.Warning {
+			t.Errorf("lint %s over both packages: %s", r.Severity, r)
+		}
+	}
+}
