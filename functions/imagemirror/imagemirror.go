@@ -110,23 +110,18 @@ func find(in krmfn.Input[ImageMirror]) []*use {
 	table := images.NewTable(in.Config.ImagePaths)
 	var out []*use
 	for _, obj := range in.Items {
-		group, kind := images.GroupKind(obj)
-		if !table.Knows(group, kind) {
+		found, problems := table.FieldsOf(obj)
+		if len(found)+len(problems) == 0 {
 			continue
 		}
 		subject := results.SubjectOf(obj)
-		var found, problems []images.Field
-		_ = yamledit.Edit(obj, func(root *yaml.Node) error {
-			found, problems = table.Fields(group, kind, root)
-			return nil
-		})
 		for _, p := range problems {
-			in.Results.Report(fn.Error, subject, p.Path, "%s: %s is not a string: give the image as name[:tag][@digest]", describe(subject), p.Path)
+			in.Results.Report(fn.Error, subject, p.Path, "%s: %s is not a string: give the image as name[:tag][@digest]", subject.Describe("object"), p.Path)
 		}
 		for _, f := range found {
 			named, err := reference.ParseNormalizedNamed(f.Node.Value)
 			if err != nil {
-				in.Results.Report(fn.Error, subject, f.Path, "%s: %s is %q, which is not an image reference: %v", describe(subject), f.Path, f.Node.Value, err)
+				in.Results.Report(fn.Error, subject, f.Path, "%s: %s is %q, which is not an image reference: %v", subject.Describe("object"), f.Path, f.Node.Value, err)
 				continue
 			}
 			out = append(out, &use{obj: obj, subject: subject, field: f, named: named})
@@ -160,15 +155,4 @@ func rewrite(rewrites []*use, res *results.Collector) {
 			return nil
 		})
 	}
-}
-
-func describe(s results.Subject) string {
-	if s.Ref == nil {
-		return "object"
-	}
-	name := s.Ref.Name
-	if s.Ref.Namespace != "" {
-		name = s.Ref.Namespace + "/" + name
-	}
-	return s.Ref.Kind + " " + name
 }

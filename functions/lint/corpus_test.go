@@ -85,7 +85,7 @@ func readCorpus(t *testing.T) fn.KubeObjects {
 	t.Helper()
 	data, err := os.ReadFile(corpusPath)
 	if err != nil {
-		t.Skipf("the Kubeflow corpus must sit beside the project: %v", err)
+		t.Fatalf("the Kubeflow corpus must sit beside the project (../shared): %v", err)
 	}
 	items, err := fn.ParseKubeObjects(data)
 	if err != nil {

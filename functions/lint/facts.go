@@ -3,12 +3,10 @@ package lint
 import (
 	"github.com/distribution/reference"
 	"github.com/kptdev/krm-functions-sdk/go/fn"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/lockdown-krm/lockdown/internal/facts"
 	"github.com/lockdown-krm/lockdown/internal/images"
 	"github.com/lockdown-krm/lockdown/internal/results"
-	"github.com/lockdown-krm/lockdown/internal/yamledit"
 )
 
 // lazy is a value read the first time it is asked for.
@@ -78,23 +76,18 @@ func (l *linter) images() []imageUse {
 		table := images.NewTable(nil)
 		var out []imageUse
 		for _, obj := range l.items {
-			group, kind := images.GroupKind(obj)
-			if !table.Knows(group, kind) {
-				continue
-			}
-			out = append(out, l.imagesOf(obj, table, group, kind)...)
+			out = append(out, l.imagesOf(obj, table)...)
 		}
 		return out
 	})
 }
 
-func (l *linter) imagesOf(obj *fn.KubeObject, table images.Table, group, kind string) []imageUse {
-	subject := results.SubjectOf(obj)
-	var found, problems []images.Field
-	_ = yamledit.Edit(obj, func(root *yaml.Node) error {
-		found, problems = table.Fields(group, kind, root)
+func (l *linter) imagesOf(obj *fn.KubeObject, table images.Table) []imageUse {
+	found, problems := table.FieldsOf(obj)
+	if len(found)+len(problems) == 0 {
 		return nil
-	})
+	}
+	subject := results.SubjectOf(obj)
 	for _, p := range problems {
 		l.res.Report(fn.Error, subject, p.Path, "%s is not a string: give the image as name[:tag][@digest]", p.Path)
 	}

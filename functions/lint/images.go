@@ -105,14 +105,7 @@ func (l *linter) reportRegistryDNS(apis *facts.ManagedZone, id facts.NetworkID, 
 
 // describeSubject names an object for messages: "Deployment kubeflow/x (file)".
 func describeSubject(s results.Subject) string {
-	if s.Ref == nil {
-		return "an object"
-	}
-	name := s.Ref.Name
-	if s.Ref.Namespace != "" {
-		name = s.Ref.Namespace + "/" + name
-	}
-	out := s.Ref.Kind + " " + name
+	out := s.Describe("an object")
 	if s.File != nil && s.File.Path != "" {
 		out += " (" + s.File.Path + ")"
 	}

@@ -67,14 +67,7 @@ func TestBlueprintRendersClean(t *testing.T) {
 // the whole private Kubeflow must pass lint without an error or a warning
 // about webhooks, health checks or images.
 func TestBlueprintWithKubeflowRendersClean(t *testing.T) {
-	data, err := os.ReadFile(corpusPath)
-	if err != nil {
-		t.Skipf("the Kubeflow corpus must sit beside the project: %v", err)
-	}
-	kubeflow, err := fn.ParseKubeObjects(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	kubeflow := readCorpus(t)
 	for _, obj := range kubeflow {
 		_ = obj.SetAnnotation(results.PathAnnotation, "kubeflow/manifests.yaml")
 	}
@@ -102,14 +95,7 @@ func TestBlueprintWithKubeflowRendersClean(t *testing.T) {
 // 443 and 10250) and the missing health-check rule, which is what
 // cluster-firewall exists to prevent.
 func TestKubeflowWithoutClusterFirewall(t *testing.T) {
-	data, err := os.ReadFile(corpusPath)
-	if err != nil {
-		t.Skipf("the Kubeflow corpus must sit beside the project: %v", err)
-	}
-	kubeflow, err := fn.ParseKubeObjects(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	kubeflow := readCorpus(t)
 	var want []int32
 	for _, p := range facts.WebhookPorts(facts.Webhooks(kubeflow, &results.Collector{})) {
 		if !slices.Contains(gkeMasterPorts, p) {
@@ -281,14 +267,7 @@ func readYAML(t *testing.T, path string, into any) {
 // cluster: the blueprint's extraWebhookPorts and healthCheckPorts must
 // cover what Kubeflow needs.
 func TestBlueprintsTogether(t *testing.T) {
-	data, err := os.ReadFile(corpusPath)
-	if err != nil {
-		t.Skipf("the Kubeflow corpus must sit beside the project: %v", err)
-	}
-	kubeflow, err := fn.ParseKubeObjects(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	kubeflow := readCorpus(t)
 	items, lintConfig := renderBlueprint(t, nil)
 	mirror, _, _ := lintConfig.NestedString("spec", "mirror")
 	cfg, err := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: image-mirror\ndata:\n  mirror: " + mirror + "\n"))

@@ -21,7 +21,7 @@ const corpus = "../../../shared/corpus/kubeflow-manifests.yaml"
 func TestKubeflowCorpus(t *testing.T) {
 	data, err := os.ReadFile(corpus)
 	if err != nil {
-		t.Skipf("no Kubeflow corpus beside the project: %v", err)
+		t.Fatalf("the Kubeflow corpus must sit beside the project (../shared): %v", err)
 	}
 	items, err := fn.ParseKubeObjects(data)
 	if err != nil {

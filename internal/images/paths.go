@@ -12,6 +12,8 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/lockdown-krm/lockdown/internal/yamledit"
 )
 
 // Path is an image field of a kind: path is dotted, with [] after a list,
@@ -129,6 +131,20 @@ func (t Table) Fields(group, kind string, root *yaml.Node) (found []Field, probl
 			found = append(found, f)
 		})
 	}
+	return found, problems
+}
+
+// FieldsOf returns the image fields of obj, and the problems of fields
+// that are not strings; nothing for a kind without image fields.
+func (t Table) FieldsOf(obj *fn.KubeObject) (found []Field, problems []Field) {
+	group, kind := GroupKind(obj)
+	if !t.Knows(group, kind) {
+		return nil, nil
+	}
+	_ = yamledit.Edit(obj, func(root *yaml.Node) error {
+		found, problems = t.Fields(group, kind, root)
+		return nil
+	})
 	return found, problems
 }
 

@@ -51,6 +51,19 @@ type Subject struct {
 	File *fn.File
 }
 
+// Describe names the subject for messages: "Deployment kubeflow/x", or
+// fallback when it names no object.
+func (s Subject) Describe(fallback string) string {
+	if s.Ref == nil {
+		return fallback
+	}
+	name := s.Ref.Name
+	if s.Ref.Namespace != "" {
+		name = s.Ref.Namespace + "/" + name
+	}
+	return s.Ref.Kind + " " + name
+}
+
 // SubjectOf captures obj's identity; obj may be nil or empty.
 func SubjectOf(obj *fn.KubeObject) Subject {
 	if obj == nil || obj.IsEmpty() {
