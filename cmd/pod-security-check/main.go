@@ -10,6 +10,9 @@ import (
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
 )
 
+// The check never changes the package: it takes the validator fast path,
+// which reads only the pod templates' objects and returns the input as it
+// came, with the results.
 func main() {
-	os.Exit(krmfn.Main(podsecuritycheck.Processor(), fn.WithDocs(podsecuritycheck.README, nil)))
+	os.Exit(krmfn.MainValidator(podsecuritycheck.Processor(), podsecuritycheck.Reads, fn.WithDocs(podsecuritycheck.README, nil)))
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/lockdown-krm/lockdown/internal/benchdata"
+	"github.com/lockdown-krm/lockdown/internal/krmfn"
 )
 
 // BenchmarkPodSecurityCheck runs on the same input as benchdata's
@@ -17,4 +18,25 @@ func BenchmarkPodSecurityCheck(b *testing.B) {
 		b.Fatal(err)
 	}
 	benchdata.Run(b, Processor(), input)
+}
+
+// BenchmarkPodSecurityCheckFastPath is BenchmarkPodSecurityCheck through
+// the validator fast path, as the binary runs it (krmfn.MainValidator):
+// on this input it parses the pod templates' objects only and writes the
+// input back as it came.
+func BenchmarkPodSecurityCheckFastPath(b *testing.B) {
+	input, err := benchdata.WithConfig(benchdata.ResourceList(b), Name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if !krmfn.TakesFastPath(input, Reads) {
+		b.Fatal("the benchmark input does not take the fast path")
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(input)))
+	for b.Loop() {
+		if _, err := krmfn.RunValidator(Processor(), Reads, input); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
