@@ -172,6 +172,20 @@ lockdown_check() {
 		echo "go      $(lockdown_check_go 2>&1 | sed 's/^tools.sh: //')"
 		ok=1
 	fi
+	# The live tests (e2e/live_test.go) run kube-apiserver and etcd, which
+	# scripts/apiserver.sh builds once from the Go module proxy, with
+	# certificates openssl makes.
+	if command -v openssl >/dev/null; then
+		echo "openssl $(openssl version | awk '{ print $2 }') ($(command -v openssl))"
+	else
+		echo "openssl MISSING (the live tests' API server needs it): apt-get install openssl"
+		ok=1
+	fi
+	if _ld_apiserver=$(bash "$_ld_repo/scripts/apiserver.sh" built 2>/dev/null); then
+		echo "k8s     kube-apiserver, kubectl and etcd ($_ld_apiserver)"
+	else
+		echo "k8s     kube-apiserver, kubectl and etcd not built yet: make e2e builds them (scripts/apiserver.sh build; minutes, once)"
+	fi
 	if command -v docker >/dev/null; then
 		if docker info >/dev/null 2>&1; then
 			echo "docker  $(command -v docker) (engine up; podman is preferred when present)"
