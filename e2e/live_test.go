@@ -170,30 +170,20 @@ func (s *liveServer) applyStatusDestroy(t *testing.T, r *runner, pkg string) {
 
 	s.checkStatusCurrent(t, r, pkg, len(objects))
 
+	// kpt live destroy waits until every object is gone. What could keep
+	// one here is a finalizer that a controller of the real cluster would
+	// remove: the namespace controller's and pvc-protection, which the
+	// status writer stands in for. A bound keeps a missed one from hanging
+	// the test, and names what is left.
 	begin := time.Now()
-	if len(kindsDefinedBy(objects)) > 0 {
-		// kpt 1.0.0-beta.56's destroy waits, without a time limit, until
-		// its status poller sees every deleted object gone. On the
-		// Kubeflow package (CRDs, their custom resources, a PVC and
-		// namespaces that need controllers this server lacks, which the
-		// status writer stands in for) it has not finished here: it stops
-		// after the namespaced workloads. Until the cause is pinned down
-		// it gets a bound; past it the test says so and reports what is
-		// left by kind.
-		out, code, finished := s.kptWithin(t, r, 4*time.Minute, "live", "destroy", pkg)
-		destroyed = true
-		if !finished {
-			t.Logf("kpt live destroy did not finish within 4m (a known gap on the Kubeflow package); left on the server: %s", s.leftovers(t, objects))
-			return
-		}
-		if code != 0 {
-			t.Fatalf("kpt live destroy: exit code %d:\n%s", code, out)
-		}
-		checkResult(t, out, "delete", len(objects))
-		return
+	destroyed = true // whatever comes of it, the clean-up need not try again
+	out, code, finished := s.kptWithin(t, r, kptTimeout, "live", "destroy", pkg)
+	if !finished {
+		t.Fatalf("kpt live destroy did not finish in %s; left on the server: %s; kpt said:\n%s", kptTimeout, s.leftovers(t, objects), out)
 	}
-	out := s.kptOK(t, r, "live", "destroy", pkg)
-	destroyed = true
+	if code != 0 {
+		t.Fatalf("kpt live destroy: exit code %d; it said:\n%s", code, out)
+	}
 	t.Logf("kpt live destroy: %s", time.Since(begin).Round(100*time.Millisecond))
 	checkResult(t, out, "delete", len(objects))
 	for _, obj := range objects {
@@ -373,42 +363,32 @@ func (s *liveServer) checkServerSideApplies(t *testing.T, since int64, objects [
 	t.Logf("server-side apply patches by fieldValidation query parameter: %v", validation)
 }
 
-// kpt runs kpt against the server and returns its output and exit code.
+// kpt runs kpt against the server and returns its output and exit code;
+// a kpt that does not finish within kptTimeout fails the test.
 func (s *liveServer) kpt(t *testing.T, r *runner, args ...string) (string, int) {
 	t.Helper()
-	// Not t.Context(): the clean-up after a failure runs kpt too, and by
-	// then that context is cancelled. kpt live destroy has no timeout of
-	// its own: it waits as long as an object is there.
-	ctx, cancel := context.WithTimeout(context.Background(), kptTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, r.kpt, append(args, "--kubeconfig", s.kubeconfig)...)
-	// kpt caches discovery under ~/.kube/cache unless told otherwise: one
-	// folder per server port, 600 CRDs' worth each run.
-	cmd.Env = append(slices.Clone(r.env), "KUBECACHEDIR="+filepath.Join(s.dir, "kube-cache"))
-	out, err := cmd.CombinedOutput()
-	var exitErr *exec.ExitError
-	switch {
-	case ctx.Err() != nil:
+	out, code, finished := s.kptWithin(t, r, kptTimeout, args...)
+	if !finished {
 		t.Fatalf("kpt %s: no answer in %s; it said:\n%s", strings.Join(args, " "), kptTimeout, out)
-	case errors.As(err, &exitErr):
-		return string(out), exitErr.ExitCode()
-	case err != nil:
-		t.Fatalf("kpt %s: %v", strings.Join(args, " "), err)
 	}
-	return string(out), 0
+	return out, code
 }
 
-// kptTimeout bounds one kpt command: an apply of the Kubeflow corpus takes
-// a minute or two here.
+// kptTimeout bounds one kpt command: an apply or a destroy of the
+// Kubeflow corpus takes a minute or two here.
 const kptTimeout = 8 * time.Minute
 
 // kptWithin runs kpt against the server for at most limit; finished is
 // false when kpt had to be stopped.
 func (s *liveServer) kptWithin(t *testing.T, r *runner, limit time.Duration, args ...string) (out string, code int, finished bool) {
 	t.Helper()
+	// Not t.Context(): the clean-up after a failure runs kpt too, and by
+	// then that context is cancelled.
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, r.kpt, append(args, "--kubeconfig", s.kubeconfig)...)
+	// kpt caches discovery under ~/.kube/cache unless told otherwise: one
+	// folder per server port, 600 CRDs' worth each run.
 	cmd.Env = append(slices.Clone(r.env), "KUBECACHEDIR="+filepath.Join(s.dir, "kube-cache"))
 	raw, err := cmd.CombinedOutput()
 	if ctx.Err() != nil {

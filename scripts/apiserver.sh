@@ -310,7 +310,7 @@ install_crds() {
 		pids=("${pids[@]:1}")
 		cat "$log.$i" >>"$log" && rm -f "$log.$i"
 	done
-	[ $failed -eq 0 ] || fail "installing the CRDs failed: $(grep -iv -e '^customresourcedefinition' -e success "$log" | head -n 5) (all of it: $log)"
+	[ $failed -eq 0 ] || fail "installing the CRDs failed: $(grep -iv -e '^customresourcedefinition' -e success -e '^[0-9:]* ' "$log" | head -n 5) (all of it: $log)"
 	echo "$(date +%T) waiting until every CRD is served" >>"$log"
 	wait_established
 	echo "$(date +%T) done" >>"$log"
@@ -355,6 +355,8 @@ start() {
 	etcd_peer=$(free_port)
 	port=$(free_port)
 	write_kubeconfig "$dir" "$port" "$token"
+	# A start that fails half way stops what it started.
+	trap 'stop "$dir" >/dev/null 2>&1' EXIT
 	start_etcd "$etcd_client" "$etcd_peer"
 	start_apiserver "$port" "$etcd_client"
 	if [ -n "${LOCKDOWN_APISERVER_OWNER:-}" ]; then
@@ -363,6 +365,7 @@ start() {
 	wait_ready
 	local ready=$((SECONDS - begin))
 	install_crds
+	trap - EXIT
 	echo "apiserver.sh: kube-apiserver $KUBERNETES_VERSION on https://127.0.0.1:$port, ready in $ready s, with $("${bin}/kubectl" --kubeconfig "$dir/kubeconfig" get crd -o name | wc -l) CRDs in $((SECONDS - begin)) s; KUBECONFIG=$dir/kubeconfig" >&2
 }
 
@@ -371,6 +374,7 @@ start() {
 # calling stop: a test binary killed on timeout leaves no server behind.
 watch_owner() {
 	local owner=$1
+	# shellcheck disable=SC2016 # the inner bash expands them
 	launch watcher bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 2; done; exec bash "$2" stop "$3"' \
 		watcher "$owner" "$repo/scripts/apiserver.sh" "$dir/"
 }
@@ -389,16 +393,18 @@ stop() {
 			pids+=("$pid")
 		fi
 	done
+	# Ten seconds to shut down, then SIGKILL for those still running (and
+	# only them: a pid that has exited may already be someone else's).
+	local running=("${pids[@]}")
 	for _ in $(seq 50); do
-		local running=()
+		running=()
 		for pid in "${pids[@]}"; do
 			if kill -0 "$pid" 2>/dev/null; then running+=("$pid"); fi
 		done
-		[ ${#running[@]} -eq 0 ] && break
-		pids=("${running[@]}")
+		[ ${#running[@]} -gt 0 ] || break
 		sleep 0.2
 	done
-	for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+	for pid in "${running[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
 	# The watcher last: when it is the caller, this ends the stop.
 	if alive "$dir" watcher && [ "$(cat "$dir/watcher.pid")" != "$$" ]; then
 		kill "$(cat "$dir/watcher.pid")" 2>/dev/null || true
