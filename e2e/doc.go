@@ -12,6 +12,13 @@
 //	fn-config.yaml  the function config for kpt fn eval (optional)
 //	expected/       the package after the run; absent when kpt must fail,
 //	                for then the package must stay exactly as it was
+//	expected.diff   instead of expected/, with expectDiff: what the
+//	                functions changed (for the 8.6 MB Kubeflow install)
+//
+// TestLive (live_test.go) renders every blueprint and applies it with
+// `kpt live apply --server-side` to a kube-apiserver and etcd that
+// scripts/apiserver.sh builds and starts on loopback, then checks
+// `kpt live status` and `kpt live destroy`.
 //
 // After changing a function, rewrite expected/ and review the diff:
 //
