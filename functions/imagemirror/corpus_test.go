@@ -11,22 +11,15 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kptdev/krm-functions-sdk/go/fn"
-)
 
-const corpus = "../../../shared/corpus/kubeflow-manifests.yaml"
+	"github.com/lockdown-krm/lockdown/internal/fntest"
+)
 
 // TestKubeflowCorpus runs the function on the real Kubeflow install and
 // compares what it rewrites and plans with testdata/kubeflow-corpus.golden
 // (reviewed by hand; -update rewrites it).
 func TestKubeflowCorpus(t *testing.T) {
-	data, err := os.ReadFile(corpus)
-	if err != nil {
-		t.Fatalf("the Kubeflow corpus must sit beside the project (../shared): %v", err)
-	}
-	items, err := fn.ParseKubeObjects(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	items := fntest.KubeflowCorpus(t)
 	cfg, err := fn.ParseKubeObject([]byte(`apiVersion: fn.lockdown.dev/v1alpha1
 kind: ImageMirror
 metadata:

@@ -13,11 +13,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
+	"github.com/lockdown-krm/lockdown/internal/fntest"
+
 	"github.com/lockdown-krm/lockdown/functions/imagemirror"
 )
 
 const (
-	corpusPath = "../../../shared/corpus/kubeflow-manifests.yaml"
 	// mirrorGolden is image-mirror's reviewed account of the corpus: the
 	// images it copies and the fields it rewrites.
 	mirrorGolden = "../imagemirror/testdata/kubeflow-corpus.golden"
@@ -32,7 +33,7 @@ var quotedImage = regexp.MustCompile(`pulls "([^"]+)" from`)
 // images) in exactly the fields it rewrites (41): the two functions agree
 // on what private nodes cannot pull.
 func TestKubeflowImagesBeforeMirror(t *testing.T) {
-	items := readCorpus(t)
+	items := fntest.KubeflowCorpus(t)
 	wantImages, wantFields := readMirrorGolden(t)
 	var images []string
 	fields := 0
@@ -70,7 +71,7 @@ func TestKubeflowImagesAfterMirror(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rl := &fn.ResourceList{Items: readCorpus(t), FunctionConfig: cfg}
+	rl := &fn.ResourceList{Items: fntest.KubeflowCorpus(t), FunctionConfig: cfg}
 	if ok, err := imagemirror.Processor().Process(rl); !ok || err != nil {
 		t.Fatalf("image-mirror failed: %v %v", err, rl.Results)
 	}
@@ -81,18 +82,6 @@ func TestKubeflowImagesAfterMirror(t *testing.T) {
 	}
 }
 
-func readCorpus(t *testing.T) fn.KubeObjects {
-	t.Helper()
-	data, err := os.ReadFile(corpusPath)
-	if err != nil {
-		t.Fatalf("the Kubeflow corpus must sit beside the project (../shared): %v", err)
-	}
-	items, err := fn.ParseKubeObjects(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return items
-}
 
 // readMirrorGolden returns the sources of image-mirror's copy plan for the
 // corpus, sorted, and the number of fields it rewrites.

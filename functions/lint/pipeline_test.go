@@ -21,6 +21,7 @@ import (
 	"github.com/lockdown-krm/lockdown/functions/privategoogleaccess"
 	"github.com/lockdown-krm/lockdown/functions/vpcsc"
 	"github.com/lockdown-krm/lockdown/internal/facts"
+	"github.com/lockdown-krm/lockdown/internal/fntest"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
@@ -67,7 +68,7 @@ func TestBlueprintRendersClean(t *testing.T) {
 // the whole private Kubeflow must pass lint without an error or a warning
 // about webhooks, health checks or images.
 func TestBlueprintWithKubeflowRendersClean(t *testing.T) {
-	kubeflow := readCorpus(t)
+	kubeflow := fntest.KubeflowCorpus(t)
 	for _, obj := range kubeflow {
 		_ = obj.SetAnnotation(results.PathAnnotation, "kubeflow/manifests.yaml")
 	}
@@ -95,7 +96,7 @@ func TestBlueprintWithKubeflowRendersClean(t *testing.T) {
 // 443 and 10250) and the missing health-check rule, which is what
 // cluster-firewall exists to prevent.
 func TestKubeflowWithoutClusterFirewall(t *testing.T) {
-	kubeflow := readCorpus(t)
+	kubeflow := fntest.KubeflowCorpus(t)
 	var want []int32
 	for _, p := range facts.WebhookPorts(facts.Webhooks(kubeflow, &results.Collector{})) {
 		if !slices.Contains(gkeMasterPorts, p) {
@@ -267,7 +268,7 @@ func readYAML(t *testing.T, path string, into any) {
 // cluster: the blueprint's extraWebhookPorts and healthCheckPorts must
 // cover what Kubeflow needs.
 func TestBlueprintsTogether(t *testing.T) {
-	kubeflow := readCorpus(t)
+	kubeflow := fntest.KubeflowCorpus(t)
 	items, lintConfig := renderBlueprint(t, nil)
 	mirror, _, _ := lintConfig.NestedString("spec", "mirror")
 	cfg, err := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: image-mirror\ndata:\n  mirror: " + mirror + "\n"))

@@ -1,15 +1,14 @@
 package networkpolicy
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
-)
 
-const corpus = "../../../shared/corpus/kubeflow-manifests.yaml"
+	"github.com/lockdown-krm/lockdown/internal/fntest"
+)
 
 // TestKubeflowCorpus runs the function on a real rendered Kubeflow install.
 // Its 39 NetworkPolicies are allows (default-allow-same-namespace-* have an
@@ -19,14 +18,7 @@ const corpus = "../../../shared/corpus/kubeflow-manifests.yaml"
 // against the corpus: 7 Namespace objects, plus kube-system used by a few
 // namespaced objects, and a Profile whose namespace is not declared.
 func TestKubeflowCorpus(t *testing.T) {
-	data, err := os.ReadFile(corpus)
-	if err != nil {
-		t.Fatalf("the Kubeflow corpus must sit beside the project (../shared): %v", err)
-	}
-	items, err := fn.ParseKubeObjects(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	items := fntest.KubeflowCorpus(t)
 	existing := 0
 	for _, obj := range items {
 		if obj.GetKind() == "NetworkPolicy" {
