@@ -82,7 +82,6 @@ func TestKubeflowImagesAfterMirror(t *testing.T) {
 	}
 }
 
-
 // readMirrorGolden returns the sources of image-mirror's copy plan for the
 // corpus, sorted, and the number of fields it rewrites.
 func readMirrorGolden(t *testing.T) ([]string, int) {
