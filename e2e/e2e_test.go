@@ -50,21 +50,29 @@ type caseSpec struct {
 	ExpectDiff bool `yaml:"expectDiff"`
 }
 
-func TestCases(t *testing.T) {
+// newE2E is what every end-to-end test starts with: a skip unless
+// LOCKDOWN_E2E=1 (what it needs is said by why), kpt (a failure when it is
+// missing), and a runner at the repository root.
+func newE2E(t *testing.T, why string) *runner {
+	t.Helper()
 	if os.Getenv("LOCKDOWN_E2E") != "1" {
-		t.Skip("end-to-end tests run the real kpt and podman: set LOCKDOWN_E2E=1 to run them (scripts/tools.sh installs or names what they need)")
+		t.Skip(why + ": set LOCKDOWN_E2E=1 to run them (scripts/tools.sh installs or names what they need)")
 	}
 	kpt := requireKpt(t)
 	repo, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	specs, err := filepath.Glob(filepath.Join(repo, "testdata", "*", "*", "case.yaml"))
-	if err != nil || len(specs) == 0 {
-		t.Fatalf("no testdata/<function>/<case>/case.yaml under %s (err %v)", repo, err)
-	}
 	noteInputs(t, repo)
-	r := &runner{repo: repo, kpt: kpt, bins: t.TempDir(), env: kptEnv(repo)}
+	return &runner{repo: repo, kpt: kpt, bins: t.TempDir(), env: kptEnv(repo)}
+}
+
+func TestCases(t *testing.T) {
+	r := newE2E(t, "end-to-end tests run the real kpt and podman")
+	specs, err := filepath.Glob(filepath.Join(r.repo, "testdata", "*", "*", "case.yaml"))
+	if err != nil || len(specs) == 0 {
+		t.Fatalf("no testdata/<function>/<case>/case.yaml under %s (err %v)", r.repo, err)
+	}
 	for _, spec := range specs {
 		dir := filepath.Dir(spec)
 		function := filepath.Base(filepath.Dir(dir))

@@ -47,16 +47,8 @@ const fieldManager = "lockdown-e2e"
 // another: they share one server, and two renders of a blueprint hold
 // objects of the same names.
 func TestLive(t *testing.T) {
-	if os.Getenv("LOCKDOWN_E2E") != "1" {
-		t.Skip("the live tests start a kube-apiserver and run kpt live apply against it: set LOCKDOWN_E2E=1 to run them (scripts/apiserver.sh builds the servers)")
-	}
-	kpt := requireKpt(t)
-	repo, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	noteInputs(t, repo)
-	r := &runner{repo: repo, kpt: kpt, bins: t.TempDir(), env: kptEnv(repo)}
+	r := newE2E(t, "the live tests start a kube-apiserver (scripts/apiserver.sh builds it) and run kpt live apply against it")
+	repo := r.repo
 	s := startLiveServer(t, repo)
 
 	t.Run("strict-field-validation", func(t *testing.T) { s.testStrictFieldValidation(t, r) })

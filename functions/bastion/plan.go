@@ -249,15 +249,8 @@ func usable(p netip.Prefix) (first, last netip.Addr, ok bool) {
 		return first, last, false
 	}
 	first = p.Addr().Next().Next()
-	last = lastAddr(p).Prev().Prev()
+	last = gcp.LastAddr(p).Prev().Prev()
 	return first, last, true
-}
-
-func lastAddr(p netip.Prefix) netip.Addr {
-	a := p.Addr().As4()
-	n := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
-	n |= 1<<(32-p.Bits()) - 1
-	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
 }
 
 // takenAddresses are the internal addresses that other ComputeAddresses

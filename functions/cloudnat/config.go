@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
@@ -112,7 +113,7 @@ func (c *CloudNAT) ports() []string {
 func (c *CloudNAT) cidrs() []string {
 	var out []netip.Prefix
 	for _, s := range c.AllowedCIDRs {
-		if p, err := netip.ParsePrefix(strings.TrimSpace(s)); err == nil {
+		if p, err := gcp.ParseRange(strings.TrimSpace(s)); err == nil {
 			out = append(out, p)
 		}
 	}
@@ -245,16 +246,15 @@ func checkPriority(src fnconfig.Source, res *results.Collector, field string, p 
 	}
 }
 
-// checkCIDR checks an allowed destination range.
+// checkCIDR checks an allowed destination range: a range or a single
+// address, as the firewall rule it goes into takes them (gcp.ParseRange).
 func checkCIDR(s string) string {
-	p, err := netip.ParsePrefix(strings.TrimSpace(s))
+	p, err := gcp.ParseRange(strings.TrimSpace(s))
 	switch {
 	case err != nil:
-		return fmt.Sprintf("%q is not a CIDR range: write it like 203.0.113.0/24, or 203.0.113.7/32 for one address", s)
+		return err.Error()
 	case !p.Addr().Is4():
 		return fmt.Sprintf("%s is IPv6: Cloud NAT translates IPv4 only, list IPv4 ranges", s)
-	case p.Masked() != p:
-		return fmt.Sprintf("%s has host bits set: did you mean %s?", s, p.Masked())
 	case p.Bits() == 0:
 		return fmt.Sprintf("%s allows the whole internet and undoes the deny-all egress rule: list the ranges the nodes need", s)
 	}

@@ -40,6 +40,7 @@ func TestValidate(t *testing.T) {
 		"dynamic with eim off": {CloudNAT{DynamicPortAllocation: ptr(true), EndpointIndependentMapping: ptr(false)}, nil},
 		"eim without dynamic":  {CloudNAT{DynamicPortAllocation: ptr(false), EndpointIndependentMapping: ptr(true)}, nil},
 		"ipv6 cidr":            {CloudNAT{AllowedCIDRs: []string{"2001:db8::/32"}}, []string{"spec.allowedCidrs[0]"}},
+		"bare addresses":       {CloudNAT{AllowedCIDRs: []string{"203.0.113.7", "2001:db8::1", "203.0.113.7/24"}}, []string{"spec.allowedCidrs[1]", "spec.allowedCidrs[2]"}},
 		"hosts":                {CloudNAT{AllowedHosts: []string{"GitHub.com.", "a-b.example.co.uk", "localhost", "-bad.example.com", "x.123"}}, []string{"spec.allowedHosts[2]", "spec.allowedHosts[3]", "spec.allowedHosts[4]"}},
 		"ports":                {CloudNAT{AllowedPorts: []string{"443", "8000-8100", "0", "9-8", "http"}}, []string{"spec.allowedPorts[2]", "spec.allowedPorts[3]", "spec.allowedPorts[4]"}},
 		"no ports":             {CloudNAT{AllowedPorts: []string{}}, []string{"spec.allowedPorts"}},
@@ -89,12 +90,13 @@ func typedConfig(t *testing.T) *fn.KubeObject {
 func TestHostsAndCIDRsAreNormalized(t *testing.T) {
 	c := CloudNAT{
 		AllowedHosts: []string{"PyPI.org.", "github.com", "pypi.org"},
-		AllowedCIDRs: []string{"203.0.113.0/24", " 198.51.100.0/24", "203.0.113.0/24", "10.0.0.0/8"},
+		AllowedCIDRs: []string{"203.0.113.0/24", " 198.51.100.0/24", "203.0.113.0/24", "10.0.0.0/8", "203.0.113.9", "203.0.113.9/32"},
 	}
 	if diff := cmp.Diff([]string{"github.com", "pypi.org"}, c.hosts()); diff != "" {
 		t.Errorf("hosts (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"10.0.0.0/8", "198.51.100.0/24", "203.0.113.0/24"}, c.cidrs()); diff != "" {
+	// A bare address is the /32 it stands for, written so, once.
+	if diff := cmp.Diff([]string{"10.0.0.0/8", "198.51.100.0/24", "203.0.113.0/24", "203.0.113.9/32"}, c.cidrs()); diff != "" {
 		t.Errorf("cidrs (-want +got):\n%s", diff)
 	}
 }

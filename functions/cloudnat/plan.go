@@ -68,17 +68,17 @@ type planner struct {
 
 func newPlanner(in krmfn.Input[CloudNAT], pkg *facts.Package, owner owned.Owner) *planner {
 	p := &planner{cfg: in.Config, src: in.Source, pkg: pkg, res: in.Results, owner: owner}
-	for _, f := range pkg.Firewalls(in.Results) {
+	for _, f := range pkg.Firewalls() {
 		if p.theirs(f.Object) {
 			p.firewalls = append(p.firewalls, f)
 		}
 	}
-	for _, n := range pkg.RouterNATs(in.Results) {
+	for _, n := range pkg.RouterNATs() {
 		if p.theirs(n.Object) {
 			p.nats = append(p.nats, n)
 		}
 	}
-	for _, a := range pkg.FirewallPolicyAssociations(in.Results) {
+	for _, a := range pkg.FirewallPolicyAssociations() {
 		if p.theirs(a.Object) {
 			p.associations = append(p.associations, a)
 		}

@@ -46,7 +46,7 @@ func run(in krmfn.Input[ClusterFirewall]) fn.KubeObjects {
 			"one nodeTag for %d clusters would aim each cluster's rules at the other's nodes too: leave nodeTag unset and tag each cluster's nodes <cluster>-node (private-cluster does)",
 			len(pkg.Clusters))
 	}
-	ports := discoverPorts(in)
+	ports := discoverPorts(in, pkg)
 	var desired []*fn.KubeObject
 	for _, c := range sortedClusters(pkg.Clusters) {
 		if t, ok := planCluster(in, pkg, c); ok {

@@ -2,14 +2,15 @@ package clusterfirewall
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
-	"net/netip"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
@@ -53,6 +54,9 @@ type ClusterFirewall struct {
 	NodeTag string `json:"nodeTag,omitempty"`
 	// ExtraAllows are further allow rules for the nodes.
 	ExtraAllows []ExtraAllow `json:"extraAllows,omitempty"`
+	// ClusterRanges give the node, pod and Service ranges of clusters
+	// whose subnetwork is not in the package (a Shared VPC host's).
+	ClusterRanges []ClusterRanges `json:"clusterRanges,omitempty"`
 }
 
 // ExtraAllow is one more allow rule for a cluster's nodes: from the ranges
@@ -156,6 +160,7 @@ func (c *ClusterFirewall) Validate(src fnconfig.Source, res *results.Collector) 
 		names[e.Name] = i
 		c.checkExtra(src, res, field, e)
 	}
+	c.checkClusterRanges(src, res)
 }
 
 func checkPriority(src fnconfig.Source, res *results.Collector, field string, p int) bool {
@@ -211,21 +216,24 @@ func (c *ClusterFirewall) checkExtra(src fnconfig.Source, res *results.Collector
 	}
 }
 
+// checkRanges checks an extra allow's ranges as the firewall rule they go
+// into takes them (gcp.ParseRange: CIDR ranges or single addresses).
 func checkRanges(src fnconfig.Source, res *results.Collector, field string, ranges []string) {
 	if len(ranges) == 0 {
-		src.Error(res, field, "give at least one CIDR range, such as 10.0.0.0/8")
+		src.Error(res, field, "give at least one CIDR range, such as 10.0.0.0/8, or a single address")
 	}
 	families := map[bool]bool{}
 	for i, r := range ranges {
-		p, err := netip.ParsePrefix(strings.TrimSpace(r))
-		switch {
-		case err != nil:
-			src.Error(res, fmt.Sprintf("%s[%d]", field, i), "%q is not a CIDR range such as 10.0.0.0/8", r)
-			continue
-		case p.Masked() != p:
-			src.Error(res, fmt.Sprintf("%s[%d]", field, i), "%s has host bits set: did you mean %s?", r, p.Masked())
+		p, err := gcp.ParseRange(strings.TrimSpace(r))
+		if err != nil {
+			src.Error(res, fmt.Sprintf("%s[%d]", field, i), "%v", err)
 		}
-		families[p.Addr().Is4()] = true
+		if hostBits := (*gcp.HostBitsError)(nil); errors.As(err, &hostBits) {
+			p = hostBits.Prefix // still IPv4 or IPv6, for the mix check
+		}
+		if p.IsValid() {
+			families[p.Addr().Is4()] = true
+		}
 	}
 	if len(families) > 1 {
 		src.Error(res, field, "mixes IPv4 and IPv6 ranges, which one GCP firewall rule cannot hold: split it into two extra allows")
@@ -233,7 +241,7 @@ func checkRanges(src fnconfig.Source, res *results.Collector, field string, rang
 }
 
 func isWholeInternet(r string) bool {
-	p, err := netip.ParsePrefix(strings.TrimSpace(r))
+	p, err := gcp.ParseRange(strings.TrimSpace(r))
 	return err == nil && p.Bits() == 0
 }
 

@@ -49,7 +49,7 @@ func planCluster(in krmfn.Input[ClusterFirewall], pkg *facts.Package, c *facts.C
 			"ContainerCluster %s has no IPv4 control plane range for the firewall to let through to its nodes: run private-cluster first (it sets one), or set the /28 here", c.Name())
 	}
 	p.network = networkRef(in, c)
-	p.intra = intraRanges(in, c)
+	p.intra = intraRanges(in, pkg, c)
 	if isDualStack(c) {
 		p.ipv6Intra = ipv6Range(in, c)
 	}
@@ -88,31 +88,6 @@ func networkRef(in krmfn.Input[ClusterFirewall], c *facts.Cluster) kccref.Resour
 		ref.Namespace = r.Namespace // the rules live in the cluster's namespace
 	}
 	return ref
-}
-
-// intraRanges are the node, pod and Service ranges. Each must be known:
-// with all egress denied, a missing one cuts the cluster in pieces.
-func intraRanges(in krmfn.Input[ClusterFirewall], c *facts.Cluster) []netip.Prefix {
-	var out []netip.Prefix
-	if s := c.Subnetwork; s != nil && s.Primary.IsValid() {
-		out = append(out, s.Primary.Masked())
-	} else {
-		in.Results.Error(c.Object, "spec.subnetworkRef",
-			"the node range of ContainerCluster %s is unknown: put its ComputeSubnetwork (with spec.ipCidrRange) in the package, so traffic between its nodes can be allowed past the deny-all egress", c.Name())
-	}
-	if pods, ok := c.PodRange(); ok {
-		out = append(out, pods.Masked())
-	} else {
-		in.Results.Error(c.Object, "spec.ipAllocationPolicy.clusterSecondaryRangeName",
-			"the pod range of ContainerCluster %s is unknown: run private-cluster first (it names the subnetwork's secondary range), or set clusterSecondaryRangeName or a clusterIpv4CidrBlock CIDR", c.Name())
-	}
-	if services, ok := c.ServiceRange(); ok {
-		out = append(out, services.Masked())
-	} else {
-		in.Results.Error(c.Object, "spec.ipAllocationPolicy.servicesSecondaryRangeName",
-			"the Service range of ContainerCluster %s is unknown: run private-cluster first (it names the subnetwork's secondary range), or set servicesSecondaryRangeName or a servicesIpv4CidrBlock CIDR", c.Name())
-	}
-	return slices.Compact(out)
 }
 
 func isDualStack(c *facts.Cluster) bool {

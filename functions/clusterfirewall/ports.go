@@ -27,12 +27,12 @@ type packagePorts struct {
 
 // discoverPorts finds the webhook and health-check ports and reports what
 // it could not resolve.
-func discoverPorts(in krmfn.Input[ClusterFirewall]) packagePorts {
-	return packagePorts{master: masterIngressPorts(in), health: healthCheckPorts(in)}
+func discoverPorts(in krmfn.Input[ClusterFirewall], pkg *facts.Package) packagePorts {
+	return packagePorts{master: masterIngressPorts(in, pkg), health: healthCheckPorts(in, pkg)}
 }
 
-func masterIngressPorts(in krmfn.Input[ClusterFirewall]) []string {
-	hooks := facts.Webhooks(in.Items, in.Results)
+func masterIngressPorts(in krmfn.Input[ClusterFirewall], pkg *facts.Package) []string {
+	hooks := pkg.Webhooks()
 	extra := in.Config.ExtraWebhookPorts
 	for _, h := range hooks {
 		if h.Problem == "" {
@@ -55,7 +55,7 @@ func masterIngressPorts(in krmfn.Input[ClusterFirewall]) []string {
 	return normalize(ports)
 }
 
-func healthCheckPorts(in krmfn.Input[ClusterFirewall]) []string {
+func healthCheckPorts(in krmfn.Input[ClusterFirewall], pkg *facts.Package) []string {
 	if len(in.Config.HealthCheckPorts) > 0 {
 		var ports []portRange
 		for _, p := range in.Config.HealthCheckPorts {
@@ -64,7 +64,7 @@ func healthCheckPorts(in krmfn.Input[ClusterFirewall]) []string {
 		}
 		return normalize(ports) // the config replaces discovery, warnings and all
 	}
-	services, problems := facts.LoadBalancedServices(in.Items, in.Results)
+	services, problems := pkg.LoadBalanced()
 	for _, p := range problems {
 		in.Results.Warning(p.Object, p.Field, "%s: health checks may not reach it; fix it, or list every health-check port in healthCheckPorts in %s's config",
 			p.Problem, Name)

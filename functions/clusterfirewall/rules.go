@@ -7,6 +7,7 @@ import (
 
 	compute "github.com/GoogleCloudPlatform/k8s-config-connector/pkg/clients/generated/apis/compute/v1beta1"
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/kcc"
@@ -101,7 +102,8 @@ func (p *clusterPlan) extraRule(cfg *ClusterFirewall, e ExtraAllow) rule {
 		r.priority = *e.Priority
 	}
 	for _, s := range e.Ranges {
-		r.ranges = append(r.ranges, netip.MustParsePrefix(strings.TrimSpace(s))) // validated
+		pr, _ := gcp.ParseRange(strings.TrimSpace(s)) // validated
+		r.ranges = append(r.ranges, pr)
 	}
 	var ports []portRange
 	for _, port := range e.Ports {
@@ -190,7 +192,18 @@ func (p *clusterPlan) firewall(r rule, logging bool) *compute.ComputeFirewall {
 	}
 	return &compute.ComputeFirewall{
 		TypeMeta:   kcc.TypeMeta("compute", "v1beta1", "ComputeFirewall"),
-		ObjectMeta: kcc.ObjectMeta(ruleName(p.c.Name(), r.suffix), p.c.Object),
+		ObjectMeta: p.meta(ruleName(p.c.Name(), r.suffix)),
 		Spec:       spec,
 	}
+}
+
+// meta names a rule and puts it in the cluster's namespace and in its
+// network's project: a firewall rule belongs to the project of its
+// network, which with Shared VPC is the host project, not the cluster's.
+func (p *clusterPlan) meta(name string) metav1.ObjectMeta {
+	m := kcc.ObjectMeta(name, p.c.Object)
+	if project := p.c.NetworkProject; project != "" && project != p.c.ProjectID {
+		m.Annotations = map[string]string{kcc.ProjectIDAnnotation: project}
+	}
+	return m
 }

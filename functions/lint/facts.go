@@ -9,24 +9,11 @@ import (
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
-// lazy is a value read the first time it is asked for.
-type lazy[T any] struct {
-	done  bool
-	value T
-}
-
-func (z *lazy[T]) get(read func() T) T {
-	if !z.done {
-		z.value, z.done = read(), true
-	}
-	return z.value
-}
-
 // rules are the package's enabled firewall rules, read for matching.
 func (l *linter) rules() []*rule {
-	return l.ruleList.get(func() []*rule {
+	return l.ruleList.Get(func() []*rule {
 		var out []*rule
-		for _, f := range l.pkg.Firewalls(l.res) {
+		for _, f := range l.pkg.Firewalls() {
 			if r, ok := readRule(f, l.res); ok {
 				out = append(out, r)
 			}
@@ -35,30 +22,20 @@ func (l *linter) rules() []*rule {
 	})
 }
 
-// webhooks are the package's admission webhooks that call a Service.
-func (l *linter) webhooks() []facts.Webhook {
-	return l.hookList.get(func() []facts.Webhook { return facts.Webhooks(l.items, l.res) })
-}
+// The package's facts that several checks read, each read once by the
+// package itself (facts.Package's lazy accessors).
+func (l *linter) webhooks() []facts.Webhook { return l.pkg.Webhooks() }
 
 // loadBalanced are the Services that Google Cloud load balancers reach.
 // Ports that cannot be resolved are cluster-firewall's to report: lint
 // checks the ports that can.
 func (l *linter) loadBalanced() []facts.LoadBalanced {
-	return l.lbList.get(func() []facts.LoadBalanced {
-		services, _ := facts.LoadBalancedServices(l.items, l.res)
-		return services
-	})
+	services, _ := l.pkg.LoadBalanced()
+	return services
 }
 
-// zones are the package's DNSManagedZones.
-func (l *linter) zones() []*facts.ManagedZone {
-	return l.zoneList.get(func() []*facts.ManagedZone { return facts.ManagedZones(l.items, l.res) })
-}
-
-// records are the package's DNSRecordSets, linked to their zones.
-func (l *linter) records() []*facts.RecordSet {
-	return l.recList.get(func() []*facts.RecordSet { return facts.RecordSets(l.items, l.zones(), l.res) })
-}
+func (l *linter) zones() []*facts.ManagedZone { return l.pkg.ManagedZones() }
+func (l *linter) records() []*facts.RecordSet { return l.pkg.RecordSets() }
 
 // imageUse is one image field of the package, parsed.
 type imageUse struct {
@@ -72,7 +49,7 @@ type imageUse struct {
 // them. A field that is not a string or not an image reference is an
 // error result: nothing can pull it.
 func (l *linter) images() []imageUse {
-	return l.imageList.get(func() []imageUse {
+	return l.imageList.Get(func() []imageUse {
 		table := images.NewTable(nil)
 		var out []imageUse
 		for _, obj := range l.items {

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	kccref "github.com/GoogleCloudPlatform/k8s-config-connector/pkg/clients/generated/apis/k8s/v1alpha1"
 
 	"github.com/lockdown-krm/lockdown/internal/facts"
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
@@ -91,7 +93,8 @@ func (r *rule) readEntries(res *results.Collector) bool {
 }
 
 // readRanges reads the rule's source (INGRESS) or destination (EGRESS)
-// ranges; a rule that names none matches 0.0.0.0/0, as GCP reads it.
+// ranges as GCP does (gcp.ParseRange: a bare address is one host); a rule
+// that names none matches 0.0.0.0/0, as GCP reads it.
 func (r *rule) readRanges(res *results.Collector) bool {
 	s := &r.fw.Spec
 	ranges, field := s.DestinationRanges, "spec.destinationRanges"
@@ -100,13 +103,21 @@ func (r *rule) readRanges(res *results.Collector) bool {
 	}
 	ok := true
 	for i, text := range ranges {
-		p, err := netip.ParsePrefix(text)
-		if err != nil {
-			res.Error(r.fw.Object, fmt.Sprintf("%s[%d]", field, i), "%q is not a CIDR range such as 10.0.0.0/8", text)
+		p, err := gcp.ParseRange(text)
+		var hostBits *gcp.HostBitsError
+		switch {
+		case errors.As(err, &hostBits):
+			// Google's pages do not say what the API does with host bits:
+			// lint warns and checks the whole range, the reading that
+			// matches the most traffic.
+			res.Warning(r.fw.Object, fmt.Sprintf("%s[%d]", field, i), "%v (lint reads it as %s)", err, hostBits.Prefix.Masked())
+			p = hostBits.Prefix.Masked()
+		case err != nil:
+			res.Error(r.fw.Object, fmt.Sprintf("%s[%d]", field, i), "%v", err)
 			ok = false
 			continue
 		}
-		r.ranges = append(r.ranges, p.Masked())
+		r.ranges = append(r.ranges, p)
 	}
 	if len(ranges) == 0 && (!r.ingress || (len(r.sourceTags) == 0 && len(r.sourceAccounts) == 0)) {
 		r.ranges = []netip.Prefix{everywhere}

@@ -54,6 +54,8 @@ var checks = []check{
 	{"perimeter-dns", perimeterDNS},
 	{"open-master", openMasters},
 	{"public-nodes", publicNodes},
+	{"location", locations},
+	{"auto-provisioned-tags", autoProvisionedTags},
 }
 
 // CheckNames lists the names of the checks in the order they run.
@@ -116,14 +118,10 @@ type linter struct {
 	current  string         // the check that is running
 	findings map[string]int // errors and warnings per check
 
-	// Read on first use, by the accessors in facts.go: reading twice
-	// would report every broken object twice.
-	ruleList  lazy[[]*rule]
-	hookList  lazy[[]facts.Webhook]
-	lbList    lazy[[]facts.LoadBalanced]
-	zoneList  lazy[[]*facts.ManagedZone]
-	recList   lazy[[]*facts.RecordSet]
-	imageList lazy[[]imageUse]
+	// What lint derives from the facts, on first use (facts.go): doing it
+	// twice would report every unreadable rule or image twice.
+	ruleList  facts.Lazy[[]*rule]
+	imageList facts.Lazy[[]imageUse]
 }
 
 // error reports a finding of the current check that breaks the cluster;

@@ -21,6 +21,7 @@ import (
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
 	"github.com/lockdown-krm/lockdown/internal/podsecurity"
 	"github.com/lockdown-krm/lockdown/internal/results"
+	"github.com/lockdown-krm/lockdown/internal/workloads"
 )
 
 // Name is the function's name, as in its image and binary.
@@ -80,12 +81,7 @@ func decodeTemplate(obj *fn.KubeObject, specPath string, res *results.Collector)
 		res.Error(obj, specPath, "%s is not a valid pod spec: %v", specPath, err)
 		return t, false
 	}
-	switch {
-	case specPath == "spec":
-		t.MetaPath = "metadata"
-	case strings.HasSuffix(specPath, ".spec"):
-		t.MetaPath = strings.TrimSuffix(specPath, "spec") + "metadata"
-	}
+	t.MetaPath = workloads.MetadataBeside(specPath)
 	if t.MetaPath != "" {
 		if m, found, err := obj.NestedSubObject(strings.Split(t.MetaPath, ".")...); err == nil && found {
 			if err := m.As(t.Meta); err != nil {

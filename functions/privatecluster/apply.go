@@ -33,17 +33,25 @@ func applyCluster(e *editor, pl *plan) {
 	if pl.podRange != "" {
 		e.setString(pl.podRange, "spec", "ipAllocationPolicy", "clusterSecondaryRangeName")
 		e.setString(pl.serviceRange, "spec", "ipAllocationPolicy", "servicesSecondaryRangeName")
-	} else {
-		e.ensureMapping("spec", "ipAllocationPolicy")
 	}
+	if pl.podCIDR.IsValid() {
+		e.setString(pl.podCIDR.String(), "spec", "ipAllocationPolicy", "clusterIpv4CidrBlock")
+	}
+	if pl.serviceCIDR.IsValid() {
+		e.setString(pl.serviceCIDR.String(), "spec", "ipAllocationPolicy", "servicesIpv4CidrBlock")
+	}
+	e.ensureMapping("spec", "ipAllocationPolicy")
 	applyAuthorizedNetworks(e, pl.authorized)
-	if pl.workloadPool != "" {
+	if pl.workloadPool != "" && !pl.keepIdentityNamespace {
 		e.setString(pl.workloadPool, "spec", "workloadIdentityConfig", "workloadPool")
 	}
-	if pl.autopilot {
-		// Autopilot runs Dataplane V2 and shielded nodes itself; its nodes
-		// take their tags from nodePoolAutoConfig.
+	if pl.autopilot || pl.cluster.AutoProvisionsNodes() {
+		// The nodes GKE provisions (all of Autopilot's; node
+		// auto-provisioning's pools) take their tags from nodePoolAutoConfig.
 		e.appendString(pl.nodeTag, "spec", "nodePoolAutoConfig", "networkTags", "tags")
+	}
+	if pl.autopilot {
+		// Autopilot runs Dataplane V2 and shielded nodes itself.
 		return
 	}
 	applyProvider(e, pl.provider)

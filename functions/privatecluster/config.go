@@ -43,6 +43,11 @@ type PrivateCluster struct {
 	// subnetwork's secondary ranges for pods and Services.
 	ClusterSecondaryRangeName  string `json:"clusterSecondaryRangeName,omitempty"`
 	ServicesSecondaryRangeName string `json:"servicesSecondaryRangeName,omitempty"`
+	// ClusterIPv4CIDRBlock and ServicesIPv4CIDRBlock are the pod and
+	// Service ranges GKE creates when the subnetwork has no secondary
+	// ranges to name; default the first free /14 and /20 in 10.0.0.0/8.
+	ClusterIPv4CIDRBlock  string `json:"clusterIpv4CidrBlock,omitempty"`
+	ServicesIPv4CIDRBlock string `json:"servicesIpv4CidrBlock,omitempty"`
 	// NetworkPolicyProvider is dataplane-v2 (the default) or calico.
 	NetworkPolicyProvider string `json:"networkPolicyProvider,omitempty"`
 	// NodeTag is the network tag the firewall targets; default <cluster>-node.
@@ -105,6 +110,7 @@ func (c *PrivateCluster) Validate(src fnconfig.Source, res *results.Collector) {
 	if (c.ClusterSecondaryRangeName == "") != (c.ServicesSecondaryRangeName == "") {
 		src.Error(res, "clusterSecondaryRangeName", "set both clusterSecondaryRangeName and servicesSecondaryRangeName, or neither")
 	}
+	c.validateManagedRanges(src, res)
 	switch c.NetworkPolicyProvider {
 	case "", DataplaneV2, Calico:
 	default:
@@ -112,6 +118,38 @@ func (c *PrivateCluster) Validate(src fnconfig.Source, res *results.Collector) {
 	}
 	if c.NodeTag != "" && !gceName.MatchString(c.NodeTag) {
 		src.Error(res, "nodeTag", "%q is not a valid network tag: lower-case letters, digits and hyphens, starting with a letter, at most 63 characters", c.NodeTag)
+	}
+}
+
+// validateManagedRanges checks the CIDR blocks of GKE-managed ranges: an
+// IPv4 CIDR without host bits in an RFC 1918 range (the CRD's rule for
+// clusterIpv4CidrBlock and servicesIpv4CidrBlock), not overlapping each
+// other or the control plane range.
+func (c *PrivateCluster) validateManagedRanges(src fnconfig.Source, res *results.Collector) {
+	var valid []netip.Prefix
+	for _, f := range [][2]string{{"clusterIpv4CidrBlock", c.ClusterIPv4CIDRBlock}, {"servicesIpv4CidrBlock", c.ServicesIPv4CIDRBlock}} {
+		if f[1] == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f[1])
+		switch {
+		case err != nil || !p.Addr().Is4():
+			src.Error(res, f[0], "%q is not an IPv4 CIDR range such as 10.4.0.0/14", f[1])
+		case p.Masked() != p:
+			src.Error(res, f[0], "%s has host bits set: did you mean %s?", f[1], p.Masked())
+		case !withinPrivate(p):
+			src.Error(res, f[0], "%s is not in a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16), which GKE requires for pod and Service ranges", f[1])
+		default:
+			for _, v := range valid {
+				if v.Overlaps(p) {
+					src.Error(res, f[0], "%s overlaps clusterIpv4CidrBlock %s: pods and Services need separate ranges", p, v)
+				}
+			}
+			if m, _ := parseMasterCIDR(c.MasterIPv4CIDRBlock); c.MasterIPv4CIDRBlock != "" && m.IsValid() && m.Overlaps(p) {
+				src.Error(res, f[0], "%s overlaps masterIpv4CidrBlock %s", p, m)
+			}
+			valid = append(valid, p)
+		}
 	}
 }
 

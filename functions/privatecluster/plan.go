@@ -3,11 +3,10 @@ package privatecluster
 import (
 	"fmt"
 	"net/netip"
-	"slices"
-	"strings"
 
 	"github.com/lockdown-krm/lockdown/internal/facts"
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
@@ -24,9 +23,15 @@ type plan struct {
 	authorized      *AuthorizedNetworks // nil keeps what the cluster has
 	podRange        string              // "" leaves ipAllocationPolicy's names alone
 	serviceRange    string
-	provider        string
-	workloadPool    string // "" when the project id is unknown
-	nodeTag         string
+	// podCIDR and serviceCIDR, when valid, are written as the CIDR blocks
+	// of GKE-managed ranges (the subnetwork has no secondary ranges to name).
+	podCIDR, serviceCIDR netip.Prefix
+	provider             string
+	workloadPool         string // "" when the project id is unknown
+	// keepIdentityNamespace: Workload Identity is on through the older
+	// identityNamespace field, which is left as the user wrote it.
+	keepIdentityNamespace bool
+	nodeTag               string
 }
 
 // planner holds what every cluster's plan is checked against.
@@ -35,12 +40,14 @@ type planner struct {
 	src fnconfig.Source
 	pkg *facts.Package
 	res *results.Collector
+	// planned are the plans made so far in this run, in order.
+	planned []*plan
 }
 
 func (p *planner) plan(c *facts.Cluster) *plan {
 	pl := &plan{
 		cluster:         c,
-		autopilot:       c.Spec.EnableAutopilot != nil && *c.Spec.EnableAutopilot,
+		autopilot:       c.IsAutopilot(),
 		privateEndpoint: p.cfg.EnablePrivateEndpoint,
 		globalAccess:    p.cfg.MasterGlobalAccess,
 		authorized:      p.cfg.MasterAuthorizedNetworks,
@@ -49,17 +56,23 @@ func (p *planner) plan(c *facts.Cluster) *plan {
 		no := false
 		pl.privateEndpoint = &no
 	}
+	p.checkMode(c)
+	p.checkLocations(c)
 	p.planMasterCIDR(pl)
 	p.checkExistingAuthorizedNetworks(c)
 	p.planRanges(pl)
 	pl.provider = p.planProvider(c)
-	pl.nodeTag = p.cfg.NodeTag
-	if pl.nodeTag == "" {
-		pl.nodeTag = c.Name() + "-node"
-	}
-	if c.ProjectID != "" {
+	pl.nodeTag = p.planNodeTag(c)
+	switch wi := c.Spec.WorkloadIdentityConfig; {
+	case wi != nil && wi.IdentityNamespace != nil && wi.WorkloadPool == nil:
+		// The deprecated field that workloadPool supersedes: Workload
+		// Identity is on already, and writing workloadPool beside it would
+		// only change how it is spelled.
+		pl.workloadPool = *wi.IdentityNamespace
+		pl.keepIdentityNamespace = true
+	case c.ProjectID != "":
 		pl.workloadPool = c.ProjectID + ".svc.id.goog"
-	} else if c.Spec.WorkloadIdentityConfig == nil || c.Spec.WorkloadIdentityConfig.WorkloadPool == nil {
+	case wi == nil || wi.WorkloadPool == nil:
 		p.res.Warning(c.Object, "spec.workloadIdentityConfig.workloadPool",
 			"the project id is unknown, so Workload Identity is not enabled: set the %s annotation on the cluster or its Namespace",
 			facts.ProjectIDAnnotation)
@@ -125,13 +138,22 @@ func (p *planner) rangesOnNetwork(c *facts.Cluster) []namedPrefix {
 			out = append(out, namedPrefix{r.Prefix, fmt.Sprintf("the secondary range %s (%s) of %s", r.Name, r.Prefix, results.Describe(s.Object))})
 		}
 	}
-	if ip := c.Spec.IpAllocationPolicy; ip != nil {
-		for _, s := range []*string{ip.ClusterIpv4CidrBlock, ip.ServicesIpv4CidrBlock} {
-			if s == nil {
-				continue
-			}
-			if pr, err := netip.ParsePrefix(*s); err == nil {
-				out = append(out, namedPrefix{pr, fmt.Sprintf("the cluster's ipAllocationPolicy range %s", pr)})
+	for _, other := range p.pkg.Clusters {
+		if other != c && !facts.SameNetwork(other, c) {
+			continue
+		}
+		whose := "the cluster's"
+		if other != c {
+			whose = results.Describe(other.Object) + "'s"
+		}
+		if ip := other.Spec.IpAllocationPolicy; ip != nil {
+			for _, s := range []*string{ip.ClusterIpv4CidrBlock, ip.ServicesIpv4CidrBlock} {
+				if s == nil {
+					continue
+				}
+				if pr, err := netip.ParsePrefix(*s); err == nil {
+					out = append(out, namedPrefix{pr, fmt.Sprintf("%s ipAllocationPolicy range %s", whose, pr)})
+				}
 			}
 		}
 	}
@@ -141,17 +163,16 @@ func (p *planner) rangesOnNetwork(c *facts.Cluster) []namedPrefix {
 // freeMasterRange suggests the first /28 in 172.16.0.0/12 that overlaps
 // nothing taken, so the error can say what would work.
 func freeMasterRange(taken []namedPrefix) netip.Prefix {
-	candidate := netip.MustParsePrefix(DefaultMasterCIDR)
-	for i := 0; i < 1<<16; i++ {
-		if !slices.ContainsFunc(taken, func(t namedPrefix) bool { return t.prefix.Overlaps(candidate) }) {
-			return candidate
-		}
-		next := candidate.Addr().As4()
-		n := uint32(next[0])<<24 | uint32(next[1])<<16 | uint32(next[2])<<8 | uint32(next[3])
-		n += 16
-		candidate = netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}), 28)
+	free, _ := gcp.FreeIPv4Prefix(netip.MustParsePrefix("172.16.0.0/12"), 28, prefixesOf(taken))
+	return free
+}
+
+func prefixesOf(named []namedPrefix) []netip.Prefix {
+	out := make([]netip.Prefix, len(named))
+	for i, n := range named {
+		out[i] = n.prefix
 	}
-	return candidate
+	return out
 }
 
 // checkExistingAuthorizedNetworks refuses a cluster whose own authorized
@@ -167,57 +188,6 @@ func (p *planner) checkExistingAuthorizedNetworks(c *facts.Cluster) {
 			p.res.Error(c.Object, fmt.Sprintf("spec.masterAuthorizedNetworksConfig.cidrBlocks[%d].cidrBlock", i), "%s", problem)
 		}
 	}
-}
-
-// planRanges decides the secondary range names of a VPC-native cluster:
-// from the config, else from the cluster, else from the subnetwork when it
-// leaves no doubt. A doubt is an error, never a guess.
-func (p *planner) planRanges(pl *plan) {
-	c := pl.cluster
-	sub := c.Subnetwork
-	if p.cfg.ClusterSecondaryRangeName != "" {
-		pl.podRange, pl.serviceRange = p.cfg.ClusterSecondaryRangeName, p.cfg.ServicesSecondaryRangeName
-		if sub != nil {
-			for _, f := range [][2]string{{"clusterSecondaryRangeName", pl.podRange}, {"servicesSecondaryRangeName", pl.serviceRange}} {
-				field, name := f[0], f[1]
-				if _, ok := sub.Range(name); !ok {
-					p.src.Error(p.res, field, "%s has no secondary range %q; it has %s", results.Describe(sub.Object), name, listOrNone(sub.RangeNames()))
-				}
-			}
-		}
-		return
-	}
-	if ip := c.Spec.IpAllocationPolicy; ip != nil && (ip.ClusterSecondaryRangeName != nil || ip.ClusterIpv4CidrBlock != nil) {
-		return // the cluster already says; keep it
-	}
-	if sub == nil || len(sub.Secondary) == 0 {
-		return // GKE allocates the ranges itself
-	}
-	pods, services := rangesByName(sub)
-	if len(pods) != 1 || len(services) != 1 {
-		p.res.Error(c.Object, "spec.ipAllocationPolicy",
-			"cannot tell which secondary ranges of %s are for pods and for Services (it has %s): set clusterSecondaryRangeName and servicesSecondaryRangeName in the config",
-			results.Describe(sub.Object), listOrNone(sub.RangeNames()))
-		return
-	}
-	pl.podRange, pl.serviceRange = pods[0], services[0]
-}
-
-// rangesByName sorts a subnetwork's secondary ranges by what their names
-// say: "pods"/"cluster" ranges and "services"/"svc" ranges.
-func rangesByName(sub *facts.Subnetwork) (pods, services []string) {
-	for _, r := range sub.Secondary {
-		name := strings.ToLower(r.Name)
-		isPods := strings.Contains(name, "pod") || strings.Contains(name, "cluster")
-		isServices := strings.Contains(name, "service") || strings.Contains(name, "svc")
-		switch {
-		case isPods && !isServices:
-			pods = append(pods, r.Name)
-		case isServices && !isPods:
-			services = append(services, r.Name)
-		}
-	}
-	return pods, services
 }
 
 // planProvider picks the network policy enforcement: the config's, else
@@ -247,11 +217,4 @@ func (p *planner) checkMasterRangesAcrossClusters(plans []*plan) {
 			}
 		}
 	}
-}
-
-func listOrNone(names []string) string {
-	if len(names) == 0 {
-		return "none"
-	}
-	return strings.Join(names, ", ")
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/lockdown-krm/lockdown/internal/facts"
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
+	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
 // Name is the function's name, as in its image and binary.
@@ -47,6 +48,7 @@ func run(in krmfn.Input[PrivateCluster]) fn.KubeObjects {
 	plans := make([]*plan, len(clusters))
 	for i, c := range clusters {
 		plans[i] = p.plan(c)
+		p.planned = append(p.planned, plans[i])
 	}
 	p.checkMasterRangesAcrossClusters(plans)
 	if in.Config.NodeTag != "" && len(plans) > 1 {
@@ -86,5 +88,5 @@ func clusterNames(cs []*facts.Cluster) string {
 	for i, c := range cs {
 		names[i] = c.Name()
 	}
-	return listOrNone(names)
+	return results.ListOrNone(names)
 }

@@ -51,7 +51,7 @@ func run(in krmfn.Input[PrivateGoogleAccess]) fn.KubeObjects {
 	vip, _ := gcp.VIPFor(in.Config.Mode) // Validate has checked the mode
 	p := &planner{cfg: in.Config, src: in.Source, pkg: pkg, res: in.Results, vip: vip, owner: owner}
 	nets := p.networks()
-	p.checkZones(nets, facts.ManagedZones(in.Items, in.Results))
+	p.checkZones(nets, pkg.ManagedZones())
 	p.checkPrivateGoogleAccess(nets)
 	if in.Results.HasErrors() {
 		return in.Items

@@ -80,15 +80,11 @@ func (r *Route) NetworkID() NetworkID {
 // adds to a network when a subnetwork gets an external IPv6 range.
 const DefaultIPv6RoutePriority = gcp.DefaultRoutePriority
 
-// DefaultRoutesFor is DefaultRoutesOn for the cluster's network, also when
-// that network is outside the package: routes are then matched by the
-// network they refer to, not by a Network pointer (which is nil for every
-// network outside the package alike).
+// DefaultRoutesFor is DefaultRoutesOnNetwork for the cluster's network:
+// one query, whether or not the network is in the package (NetworkID is
+// the same either way).
 func (p *Package) DefaultRoutesFor(c *Cluster) []*Route {
-	if c.Network != nil {
-		return p.DefaultRoutesOn(c.Network)
-	}
-	return append(p.routesTo(c.NetworkID(), netip.MustParsePrefix("0.0.0.0/0")), implicitRoute("0.0.0.0/0"))
+	return p.DefaultRoutesOnNetwork(c.NetworkID())
 }
 
 // DefaultIPv6RoutesFor returns the routes to ::/0 on the cluster's network:
@@ -97,7 +93,7 @@ func (p *Package) DefaultRoutesFor(c *Cluster) []*Route {
 // created, after the network, so deleteDefaultRoutesOnCreate (which deletes
 // the IPv4 default route made with the network) does not remove it.
 func (p *Package) DefaultIPv6RoutesFor(c *Cluster) []*Route {
-	return append(p.routesTo(c.NetworkID(), netip.MustParsePrefix("::/0")), implicitRoute("::/0"))
+	return p.DefaultIPv6RoutesOnNetwork(c.NetworkID())
 }
 
 func (p *Package) routesTo(id NetworkID, dest netip.Prefix) []*Route {

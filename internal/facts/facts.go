@@ -120,6 +120,10 @@ type Cluster struct {
 	Network    *Network    // nil when outside the package
 	Subnetwork *Subnetwork // nil when outside the package
 	NodePools  []*NodePool
+	// NetworkProject is the project the cluster's network belongs to, and
+	// so its firewall rules, routes and NAT: with Shared VPC the host
+	// project, not the cluster's. "" when the package cannot say.
+	NetworkProject string
 }
 
 // Name is the cluster's object name.
@@ -136,8 +140,33 @@ func (c *Cluster) MasterCIDR() (netip.Prefix, bool) {
 }
 
 // NodeTags returns the network tags that every node of the cluster carries:
-// the tags common to all its node pools (and its default node config).
+// the tags common to every place GKE takes node tags from. Those are the
+// default node pool's spec.nodeConfig.tags, each ContainerNodePool's
+// nodeConfig.tags, and spec.nodePoolAutoConfig.networkTags.tags, which GKE
+// applies to "all auto-provisioned node pools in autopilot clusters and
+// node auto-provisioning enabled clusters" (GKE API reference,
+// NodePoolAutoConfig, https://googleapis.dev/dotnet/Google.Apis.Container.v1/latest/api/Google.Apis.Container.v1.Data.NodePoolAutoConfig.html).
+// An Autopilot cluster has no other nodes; with node auto-provisioning on
+// (clusterAutoscaling.enabled), the pools GKE creates carry only those.
 func (c *Cluster) NodeTags() []string {
+	var sets [][]string
+	if c.IsAutopilot() || c.AutoProvisionsNodes() {
+		sets = append(sets, c.AutoProvisionedNodeTags())
+	}
+	if !c.IsAutopilot() {
+		sets = append(sets, c.declaredNodeTagSets()...)
+	}
+	return commonTags(sets)
+}
+
+// DeclaredNodeTags are the tags common to the nodes the package declares:
+// the default node pool's (when spec.nodeConfig is there) and every
+// ContainerNodePool's; nil when it declares none.
+func (c *Cluster) DeclaredNodeTags() []string {
+	return commonTags(c.declaredNodeTagSets())
+}
+
+func (c *Cluster) declaredNodeTagSets() [][]string {
 	var sets [][]string
 	if c.Spec.NodeConfig != nil {
 		sets = append(sets, c.Spec.NodeConfig.Tags)
@@ -149,6 +178,11 @@ func (c *Cluster) NodeTags() []string {
 		}
 		sets = append(sets, tags)
 	}
+	return sets
+}
+
+// commonTags are the tags in every set, sorted; nil for no sets.
+func commonTags(sets [][]string) []string {
 	if len(sets) == 0 {
 		return nil
 	}
@@ -158,6 +192,26 @@ func (c *Cluster) NodeTags() []string {
 	}
 	slices.Sort(common)
 	return slices.Compact(common)
+}
+
+// AutoProvisionedNodeTags are the tags of the nodes GKE provisions itself.
+func (c *Cluster) AutoProvisionedNodeTags() []string {
+	if a := c.Spec.NodePoolAutoConfig; a != nil && a.NetworkTags != nil {
+		return a.NetworkTags.Tags
+	}
+	return nil
+}
+
+// IsAutopilot tells whether GKE manages the cluster's nodes (Autopilot).
+func (c *Cluster) IsAutopilot() bool {
+	return c.Spec.EnableAutopilot != nil && *c.Spec.EnableAutopilot
+}
+
+// AutoProvisionsNodes tells whether node auto-provisioning is on, so GKE
+// creates node pools of its own beside the package's.
+func (c *Cluster) AutoProvisionsNodes() bool {
+	a := c.Spec.ClusterAutoscaling
+	return !c.IsAutopilot() && a != nil && a.Enabled != nil && *a.Enabled
 }
 
 // NodePool is a ContainerNodePool of the package.
@@ -180,6 +234,9 @@ type Package struct {
 	networks    map[Key]*Network
 	subnetworks map[Key]*Subnetwork
 	clusters    map[Key]*Cluster
+
+	// lazy holds the facts read on demand (lazy.go).
+	lazy onDemand
 }
 
 // Read gathers the facts of items. Objects that cannot be read as their
@@ -191,6 +248,7 @@ func Read(items fn.KubeObjects, res *results.Collector) *Package {
 		networks:    map[Key]*Network{},
 		subnetworks: map[Key]*Subnetwork{},
 		clusters:    map[Key]*Cluster{},
+		lazy:        onDemand{res: res},
 	}
 	for _, obj := range items {
 		p.index(obj, res)
@@ -250,16 +308,26 @@ func (p *Package) index(obj *fn.KubeObject, res *results.Collector) {
 
 func (p *Package) linkCluster(c *Cluster) {
 	c.ProjectID = p.ProjectID(c.Object)
-	if c.Spec.SubnetworkRef != nil {
-		c.Subnetwork = p.subnetworks[refKey(KindSubnetwork, c.Object, refOf(c.Spec.SubnetworkRef))]
+	if r := c.Spec.SubnetworkRef; r != nil {
+		if r.External != "" {
+			// A Shared VPC host's subnetwork, rendered in the same package.
+			c.Subnetwork = p.subnetworkByExternal(r.External)
+		} else {
+			c.Subnetwork = p.subnetworks[refKey(KindSubnetwork, c.Object, refOf(r))]
+		}
 	}
-	if c.Spec.NetworkRef != nil {
+	switch {
+	case c.Spec.NetworkRef != nil:
 		c.NetworkRef = refOf(c.Spec.NetworkRef)
 		if c.NetworkRef.Namespace == "" && c.NetworkRef.External == "" {
 			c.NetworkRef.Namespace = c.Object.GetNamespace()
 		}
-		c.Network = p.networks[refKey(KindNetwork, c.Object, c.NetworkRef)]
-	} else if c.Subnetwork != nil {
+		if c.NetworkRef.External != "" {
+			c.Network = p.networkByExternal(c.NetworkRef.External)
+		} else {
+			c.Network = p.networks[refKey(KindNetwork, c.Object, c.NetworkRef)]
+		}
+	case c.Subnetwork != nil:
 		// The subnetwork's ref is relative to the subnetwork's namespace,
 		// which need not be the cluster's: say which one it is.
 		c.NetworkRef = refOf(&c.Subnetwork.Spec.NetworkRef)
@@ -267,6 +335,14 @@ func (p *Package) linkCluster(c *Cluster) {
 			c.NetworkRef.Namespace = c.Subnetwork.Object.GetNamespace()
 		}
 		c.Network = c.Subnetwork.Network
+	}
+	switch {
+	case c.Network != nil:
+		c.NetworkProject = p.ProjectID(c.Network.Object)
+	case c.NetworkRef.External != "":
+		c.NetworkProject = ParseExternal(c.NetworkRef.External).Project
+	default:
+		c.NetworkProject = c.ProjectID
 	}
 }
 
@@ -282,9 +358,10 @@ func (p *Package) Cluster(namespace, name string) *Cluster {
 
 // SubnetworksOn returns the package's subnetworks on the cluster's network.
 func (p *Package) SubnetworksOn(c *Cluster) []*Subnetwork {
+	id := c.NetworkID()
 	var out []*Subnetwork
 	for _, s := range p.Subnetworks {
-		if s == c.Subnetwork || (c.Network != nil && s.Network == c.Network) {
+		if s == c.Subnetwork || (id != "" && s.NetworkID() == id) {
 			out = append(out, s)
 		}
 	}
@@ -292,15 +369,9 @@ func (p *Package) SubnetworksOn(c *Cluster) []*Subnetwork {
 }
 
 // SameNetwork tells whether two clusters are on the same VPC network, as far
-// as the package can tell.
+// as the package can tell: the same NetworkID, however each refers to it.
 func SameNetwork(a, b *Cluster) bool {
-	switch {
-	case a.Network != nil || b.Network != nil:
-		return a.Network == b.Network
-	case a.NetworkRef.External != "" || b.NetworkRef.External != "":
-		return a.NetworkRef.External == b.NetworkRef.External
-	}
-	return false
+	return a.NetworkID() != "" && a.NetworkID() == b.NetworkID()
 }
 
 // ProjectID returns the GCP project of obj: its own project-id annotation,
@@ -386,14 +457,13 @@ func refOf(r *kccref.ResourceRef) Ref {
 // Region is the cluster's region: its subnetwork's, else the one its
 // location names (a zone such as us-central1-a is in us-central1).
 func (c *Cluster) Region() string {
-	if c.Subnetwork != nil && c.Subnetwork.Spec.Region != "" {
-		return c.Subnetwork.Spec.Region
+	if region, _ := c.SubnetworkRegion(); region != "" {
+		return region
 	}
-	loc := c.Spec.Location
-	if i := strings.LastIndex(loc, "-"); i > 0 && strings.Count(loc, "-") == 2 {
-		return loc[:i]
+	if region := RegionOf(c.Spec.Location); region != "" {
+		return region
 	}
-	return loc
+	return c.Spec.Location
 }
 
 // PodRange returns the cluster's pod range: the subnetwork's secondary

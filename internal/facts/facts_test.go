@@ -486,8 +486,8 @@ spec:
 		{c("net", "c4"), c("net", "c6"), true},         // external, derived from the subnetwork
 		{c("net", "c4"), c("x", "elsewhere"), false},   // other external network
 		{c("net", "c1"), c("net", "c4"), false},        // in the package vs outside
-		{c("", "c5"), c("", "missing-too"), false},     // cannot tell
-		{c("", "c5"), c("", "c5"), false},              // cannot tell, even for itself
+		{c("", "c5"), c("", "missing-too"), true},      // both name network "missing" in one namespace, outside the package
+		{c("", "c5"), c("", "c5"), true},
 		{c("net", "c1"), c("net", "c1"), true},
 		{c("apps", "c7"), c("net", "c2"), true}, // both derived from net/sub
 	} {
@@ -516,7 +516,7 @@ spec:
 		{c("other", "c1"), []string{"other/sub-other"}},
 		{c("net", "c6"), []string{"net/sub-outside"}}, // its own subnetwork only
 		{c("apps", "c7"), []string{"net/sub", "net/sub-b"}},
-		{c("net", "c4"), nil},
+		{c("net", "c4"), []string{"net/sub-outside"}}, // on the same external network
 		{c("", "c5"), nil},
 	} {
 		if diff := cmp.Diff(tc.want, on(tc.cluster)); diff != "" {

@@ -1,12 +1,12 @@
 package facts
 
 import (
-	"net/netip"
 	"slices"
 
 	compute "github.com/GoogleCloudPlatform/k8s-config-connector/pkg/clients/generated/apis/compute/v1beta1"
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
@@ -28,10 +28,10 @@ type Firewall struct {
 	Network  *Network // nil when outside the package
 }
 
-// Firewalls reads the package's VPC firewall rules. A rule that cannot be
+// readFirewalls reads the package's VPC firewall rules. A rule that cannot be
 // read as a ComputeFirewall is an error result and left out. They are read
 // on demand rather than by Read because only a few functions need them.
-func (p *Package) Firewalls(res *results.Collector) []*Firewall {
+func (p *Package) readFirewalls(res *results.Collector) []*Firewall {
 	var out []*Firewall
 	for _, obj := range p.Items {
 		if obj.GetKind() != KindFirewall || !isKCC(obj) {
@@ -67,7 +67,7 @@ func (f *Firewall) DeniesAllEgress() bool {
 		return false
 	}
 	everywhere := slices.ContainsFunc(f.Spec.DestinationRanges, func(r string) bool {
-		p, err := netip.ParsePrefix(r)
+		p, err := gcp.ParseRange(r)
 		return err == nil && p.Bits() == 0 && p.Addr().Is4()
 	})
 	return everywhere && slices.ContainsFunc(f.Spec.Deny, func(d compute.FirewallDeny) bool {
@@ -93,9 +93,9 @@ type FirewallPolicyAssociation struct {
 	Network NetworkID // the network it attaches to
 }
 
-// FirewallPolicyAssociations reads the package's associations of network
+// readFirewallPolicyAssociations reads the package's associations of network
 // firewall policies with networks.
-func (p *Package) FirewallPolicyAssociations(res *results.Collector) []*FirewallPolicyAssociation {
+func (p *Package) readFirewallPolicyAssociations(res *results.Collector) []*FirewallPolicyAssociation {
 	var out []*FirewallPolicyAssociation
 	for _, obj := range p.Items {
 		if obj.GetKind() != KindFirewallPolicyAssociation || !isKCC(obj) {

@@ -64,7 +64,7 @@ func TestFirewalls(t *testing.T) {
 	var res results.Collector
 	pkg := Read(parseObjects(t, firewallsYAML), &res)
 	var got []string
-	for _, f := range pkg.Firewalls(&res) {
+	for _, f := range pkg.Firewalls() {
 		got = append(got, fmt.Sprintf("%s net=%s prio=%d denyAll=%v a-node=%v b-node=%v",
 			f.Object.GetName(), f.NetworkID(), f.Priority, f.DeniesAllEgress(), f.MayApplyTo("a-node"), f.MayApplyTo("b-node")))
 	}
@@ -89,7 +89,7 @@ func TestFirewallPolicyAssociations(t *testing.T) {
 	var res results.Collector
 	pkg := Read(parseObjects(t, firewallsYAML), &res)
 	var got []string
-	for _, a := range pkg.FirewallPolicyAssociations(&res) {
+	for _, a := range pkg.FirewallPolicyAssociations() {
 		got = append(got, a.Object.GetName()+" -> "+string(a.Network))
 	}
 	want := []string{"assoc -> ns/net", "assoc-shared -> external:projects/h/global/networks/shared"}
@@ -106,10 +106,19 @@ kind: ComputeFirewall
 metadata: {name: broken}
 spec: {networkRef: {name: net}, priority: high}
 `), &res)
-	if got := pkg.Firewalls(&res); len(got) != 0 {
+	if got := pkg.Firewalls(); len(got) != 0 {
 		t.Errorf("a rule that is not a ComputeFirewall was read: %v", got)
 	}
 	if !res.HasErrors() {
 		t.Error("no error result for a ComputeFirewall with a bad priority")
+	}
+	// Every function that asks again gets the same facts, and the broken
+	// rule is not reported a second time.
+	before := len(res.Results())
+	if got := pkg.Firewalls(); len(got) != 0 {
+		t.Errorf("the second read differs: %v", got)
+	}
+	if after := len(res.Results()); after != before {
+		t.Errorf("asking twice reported %d more results", after-before)
 	}
 }

@@ -36,10 +36,10 @@ func (n *RouterNAT) Network() NetworkID {
 	return n.Router.Network
 }
 
-// RouterNATs reads the package's Cloud NAT gateways and links each to its
+// readRouterNATs reads the package's Cloud NAT gateways and links each to its
 // router. Objects that cannot be read as their kind are error results and
 // left out.
-func (p *Package) RouterNATs(res *results.Collector) []*RouterNAT {
+func (p *Package) readRouterNATs(res *results.Collector) []*RouterNAT {
 	routers := map[Key]*Router{}
 	var nats []*RouterNAT
 	for _, obj := range p.Items {

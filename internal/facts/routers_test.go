@@ -37,7 +37,7 @@ metadata: {name: orphan, namespace: ns}
 spec: {region: us-central1, routerRef: {name: elsewhere}, natIpAllocateOption: AUTO_ONLY, sourceSubnetworkIpRangesToNat: ALL_SUBNETWORKS_ALL_IP_RANGES}
 `), &res)
 	var got []string
-	for _, n := range pkg.RouterNATs(&res) {
+	for _, n := range pkg.RouterNATs() {
 		got = append(got, n.Object.GetName()+" "+n.Spec.Region+" -> "+string(n.Network()))
 	}
 	want := []string{

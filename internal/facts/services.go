@@ -132,7 +132,7 @@ func (s *serviceScan) add(obj *fn.KubeObject) {
 		s.services[key] = obj
 	case gvk.Group == "networking.k8s.io" && gvk.Kind == "Ingress":
 		s.ingresses = append(s.ingresses, obj)
-	case gvk.Group == "" && gvk.Kind == "Pod", gvk.Group == "apps":
+	case servesPods(obj):
 		s.workloads = append(s.workloads, obj)
 	}
 }
@@ -336,13 +336,8 @@ func (s *serviceScan) podTemplates() []podTemplate {
 	}
 	s.decoded = true
 	for _, obj := range s.workloads {
-		if obj.GetKind() == "Pod" {
-			var pod corev1.Pod
-			if decodeWhole(obj, &pod, s.res) {
-				s.pods = append(s.pods, podTemplate{obj.GetNamespace(), pod.Labels, &pod.Spec})
-			}
-		} else if t, ok := workloadTemplate(obj, s.res); ok {
-			s.pods = append(s.pods, podTemplate{obj.GetNamespace(), t.Labels, &t.Spec})
+		if t, ok := readPodTemplate(obj, s.res); ok {
+			s.pods = append(s.pods, t)
 		}
 	}
 	return s.pods

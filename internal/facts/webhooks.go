@@ -3,15 +3,17 @@ package facts
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	admissionv1 "k8s.io/api/admissionregistration/v1"
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/lockdown-krm/lockdown/internal/results"
+	"github.com/lockdown-krm/lockdown/internal/workloads"
 )
 
 // Webhook is one admission webhook entry that calls a Service in the
@@ -39,7 +41,8 @@ type podTemplate struct {
 // Webhooks resolves every admission webhook entry of items that calls a
 // Service: through the Service's port to its targetPort, and a named
 // targetPort through the containerPorts of the pods the Service selects
-// (in Deployments, StatefulSets, DaemonSets, ReplicaSets and Pods).
+// (in the workload kinds internal/workloads marks ServiceBackend: Pods,
+// Deployments, StatefulSets, DaemonSets and ReplicaSets).
 // Entries that cannot be resolved carry a Problem instead of a guess.
 func Webhooks(items fn.KubeObjects, res *results.Collector) []Webhook {
 	services := map[Key]*corev1.Service{}
@@ -55,14 +58,9 @@ func Webhooks(items fn.KubeObjects, res *results.Collector) []Webhook {
 			if decodeWhole(obj, &svc, res) {
 				services[keyOf(obj)] = &svc
 			}
-		case gvk.Group == "" && gvk.Kind == "Pod":
-			var pod corev1.Pod
-			if decodeWhole(obj, &pod, res) {
-				pods = append(pods, podTemplate{obj.GetNamespace(), pod.Labels, &pod.Spec})
-			}
-		case gvk.Group == "apps":
-			if t, ok := workloadTemplate(obj, res); ok {
-				pods = append(pods, podTemplate{obj.GetNamespace(), t.Labels, &t.Spec})
+		case servesPods(obj):
+			if t, ok := readPodTemplate(obj, res); ok {
+				pods = append(pods, t)
 			}
 		}
 	}
@@ -83,22 +81,27 @@ func WebhookPorts(hooks []Webhook) []int32 {
 	return slices.Compact(ports)
 }
 
-func workloadTemplate(obj *fn.KubeObject, res *results.Collector) (*corev1.PodTemplateSpec, bool) {
-	switch obj.GetKind() {
-	case "Deployment":
-		var d appsv1.Deployment
-		return &d.Spec.Template, decodeWhole(obj, &d, res)
-	case "StatefulSet":
-		var s appsv1.StatefulSet
-		return &s.Spec.Template, decodeWhole(obj, &s, res)
-	case "DaemonSet":
-		var d appsv1.DaemonSet
-		return &d.Spec.Template, decodeWhole(obj, &d, res)
-	case "ReplicaSet":
-		var r appsv1.ReplicaSet
-		return &r.Spec.Template, decodeWhole(obj, &r, res)
+// servesPods tells whether obj is of a workload kind whose pods a Service
+// may select (workloads.Workload.ServiceBackend).
+func servesPods(obj *fn.KubeObject) bool {
+	gvk := obj.GroupVersionKind()
+	w, ok := workloads.Lookup(gvk.Group, gvk.Kind)
+	return ok && w.ServiceBackend
+}
+
+// readPodTemplate reads the labels and pod spec of a workload where the
+// workload table says its kind keeps them. Only the template is decoded:
+// the rest of the object does not bear on which pods a Service selects.
+func readPodTemplate(obj *fn.KubeObject, res *results.Collector) (podTemplate, bool) {
+	gvk := obj.GroupVersionKind()
+	w, _ := workloads.Lookup(gvk.Group, gvk.Kind)
+	var meta metav1.ObjectMeta
+	t := podTemplate{namespace: obj.GetNamespace(), spec: &corev1.PodSpec{}}
+	if !decodeAt(obj, w.MetadataPath(), &meta, res) || !decodeAt(obj, w.SpecPath, t.spec, res) {
+		return t, false
 	}
-	return nil, false
+	t.labels = meta.Labels
+	return t, true
 }
 
 func resolveConfig(cfg *fn.KubeObject, services map[Key]*corev1.Service, pods []podTemplate, res *results.Collector) []Webhook {
@@ -177,6 +180,20 @@ func namedPorts(spec *corev1.PodSpec, name string) []int32 {
 		}
 	}
 	return out
+}
+
+// decodeAt decodes the field of obj at a dotted path into into, which it
+// leaves as it is when the field is absent (a template without labels).
+func decodeAt(obj *fn.KubeObject, path string, into any, res *results.Collector) bool {
+	sub, found, err := obj.NestedSubObject(strings.Split(path, ".")...)
+	if err == nil && found {
+		err = sub.As(into)
+	}
+	if err != nil {
+		res.Error(obj, path, "not a valid %s: %v", obj.GetKind(), err)
+		return false
+	}
+	return true
 }
 
 func decodeWhole(obj *fn.KubeObject, into any, res *results.Collector) bool {

@@ -137,3 +137,65 @@ spec:
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// Named targetPorts resolve through the workload kinds the workloads table
+// marks as Service backends, at its paths (a Pod's own metadata and spec);
+// a Job's pods are not looked at, and a template that does not decode is
+// an error on its field.
+func TestWebhookBackendKinds(t *testing.T) {
+	objs, err := fn.ParseKubeObjects([]byte(`
+apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata: {name: hooks}
+webhooks:
+- name: hook.example.com
+  clientConfig: {service: {namespace: a, name: hook}}
+---
+apiVersion: v1
+kind: Service
+metadata: {namespace: a, name: hook}
+spec:
+  selector: {app: hook}
+  ports: [{port: 443, targetPort: webhook}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {namespace: a, name: pod, labels: {app: hook}}
+spec:
+  containers:
+  - {name: c, ports: [{name: webhook, containerPort: 7000}]}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {namespace: a, name: job}
+spec:
+  template:
+    metadata: {labels: {app: hook}}
+    spec:
+      containers:
+      - {name: c, ports: [{name: webhook, containerPort: 7001}]}
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {namespace: a, name: broken}
+spec:
+  template:
+    metadata: {labels: {app: hook}}
+    spec: {containers: not-a-list}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res results.Collector
+	hooks := Webhooks(objs, &res)
+	if len(hooks) != 1 || hooks[0].Problem != "" {
+		t.Fatalf("hooks %+v", hooks)
+	}
+	if diff := cmp.Diff([]int32{7000}, hooks[0].TargetPorts); diff != "" {
+		t.Errorf("target ports (-want +got):\n%s", diff)
+	}
+	errs := res.Results()
+	if len(errs) != 1 || errs[0].Field == nil || errs[0].Field.Path != "spec.template.spec" {
+		t.Errorf("want one error on the ReplicaSet's spec.template.spec, got %v", errs)
+	}
+}

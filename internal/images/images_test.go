@@ -98,3 +98,24 @@ func TestRegistries(t *testing.T) {
 		}
 	}
 }
+
+// A v1 PodTemplate exists to be stamped into pods by whatever references
+// it, so its images are pulled by the nodes like any other pod's: they are
+// image fields, as pod-security-check already treats it as a pod template.
+func TestPodTemplateImages(t *testing.T) {
+	obj, err := fn.ParseKubeObject([]byte(`apiVersion: v1
+kind: PodTemplate
+metadata: {name: p}
+template:
+  spec:
+    containers:
+    - {name: a, image: quay.io/a:1}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, problems := NewTable(nil).FieldsOf(obj)
+	if len(found) != 1 || found[0].Path != "template.spec.containers[0].image" || found[0].Node.Value != "quay.io/a:1" || len(problems) != 0 {
+		t.Errorf("found %+v, problems %+v", found, problems)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/lockdown-krm/lockdown/internal/workloads"
 	"github.com/lockdown-krm/lockdown/internal/yamledit"
 )
 
@@ -40,22 +41,18 @@ type segment struct {
 var segmentPattern = regexp.MustCompile(`^[A-Za-z0-9_-]+(\[\])?$`)
 
 // builtinPaths are the image fields lockdown knows: every container list
-// of the pod templates of the workload kinds, and the custom resources of
-// the Kubeflow install that name images outside a pod template.
+// of the pod spec of each workload kind in internal/workloads (the table
+// the pod-security functions read too, so both see the same pods), and
+// the custom resources of the Kubeflow install that name images outside
+// a pod template.
 func builtinPaths() map[kindKey][]string {
 	m := map[kindKey][]string{}
-	pod := func(group, kind, prefix string) {
+	for _, w := range workloads.Builtin() {
+		k := kindKey{w.Group, w.Kind}
 		for _, list := range []string{"containers", "initContainers", "ephemeralContainers"} {
-			m[kindKey{group, kind}] = append(m[kindKey{group, kind}], prefix+"."+list+"[].image")
+			m[k] = append(m[k], w.SpecPath+"."+list+"[].image")
 		}
 	}
-	pod("", "Pod", "spec")
-	pod("", "ReplicationController", "spec.template.spec")
-	for _, k := range []string{"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"} {
-		pod("apps", k, "spec.template.spec")
-	}
-	pod("batch", "Job", "spec.template.spec")
-	pod("batch", "CronJob", "spec.jobTemplate.spec.template.spec")
 	for _, k := range []string{"ClusterServingRuntime", "ServingRuntime"} {
 		m[kindKey{"serving.kserve.io", k}] = []string{"spec.containers[].image", "spec.workerSpec.containers[].image"}
 	}

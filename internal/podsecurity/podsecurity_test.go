@@ -80,6 +80,9 @@ func TestTemplatePath(t *testing.T) {
 		{"example.com/v1", "Notebook", ""},
 		{"apps/v1", "Deployment", "spec.template.spec"},
 		{"extensions/v1beta1", "Deployment", ""},
+		{"apps/v1beta2", "DaemonSet", "spec.template.spec"},
+		{"v1", "PodTemplate", "template.spec"},
+		{"example.com/v1", "Pod", "custom"}, // the core kinds match apiVersion v1 only
 	} {
 		obj, err := fn.ParseKubeObject([]byte("apiVersion: " + tc.apiVersion + "\nkind: " + tc.kind + "\nmetadata: {name: x}\n"))
 		if err != nil {

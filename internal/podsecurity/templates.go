@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+
+	"github.com/lockdown-krm/lockdown/internal/workloads"
 )
 
 // PodTemplatePath says where a custom resource keeps its pod spec.
@@ -18,17 +20,21 @@ type PodTemplatePath struct {
 }
 
 // BuiltinTemplates says where the workload kinds of Kubernetes keep their
-// pod spec, by group and kind.
-var BuiltinTemplates = []PodTemplatePath{
-	{APIVersion: "v1", Kind: "Pod", Path: "spec"},
-	{APIVersion: "v1", Kind: "ReplicationController", Path: "spec.template.spec"},
-	{APIVersion: "v1", Kind: "PodTemplate", Path: "template.spec"},
-	{Group: "apps", Kind: "Deployment", Path: "spec.template.spec"},
-	{Group: "apps", Kind: "StatefulSet", Path: "spec.template.spec"},
-	{Group: "apps", Kind: "DaemonSet", Path: "spec.template.spec"},
-	{Group: "apps", Kind: "ReplicaSet", Path: "spec.template.spec"},
-	{Group: "batch", Kind: "Job", Path: "spec.template.spec"},
-	{Group: "batch", Kind: "CronJob", Path: "spec.jobTemplate.spec.template.spec"},
+// pod spec: the rows of internal/workloads, the table image-mirror reads
+// too. The core kinds are matched by their apiVersion, v1, as a group of
+// "" would match any apiVersion; the others by group.
+var BuiltinTemplates = builtinTemplates()
+
+func builtinTemplates() []PodTemplatePath {
+	var out []PodTemplatePath
+	for _, w := range workloads.Builtin() {
+		p := PodTemplatePath{Group: w.Group, Kind: w.Kind, Path: w.SpecPath}
+		if w.Group == "" {
+			p.APIVersion = w.Version
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // Matches tells whether obj is of the resource p describes.

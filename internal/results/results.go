@@ -6,6 +6,7 @@ package results
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 )
@@ -138,4 +139,12 @@ func Describe(obj *fn.KubeObject) string {
 		s += " (" + p + ")"
 	}
 	return s
+}
+
+// ListOrNone joins names for a message: "a, b", or "none" for no names.
+func ListOrNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
 }

@@ -1,0 +1,151 @@
+package clusterfirewall
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"github.com/lockdown-krm/lockdown/internal/facts"
+	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+	"github.com/lockdown-krm/lockdown/internal/krmfn"
+	"github.com/lockdown-krm/lockdown/internal/results"
+)
+
+// ClusterRanges are the ranges of one cluster that the package cannot
+// say: with Shared VPC the subnetwork, and so its primary and secondary
+// ranges, belong to the host project and are often managed elsewhere.
+type ClusterRanges struct {
+	// Cluster is the ContainerCluster's name; optional when the package
+	// has one cluster.
+	Cluster string `json:"cluster,omitempty"`
+	// NodeRange is the subnetwork's primary range.
+	NodeRange string `json:"nodeRange,omitempty"`
+	// PodRange and ServiceRange are the cluster's secondary ranges.
+	PodRange     string `json:"podRange,omitempty"`
+	ServiceRange string `json:"serviceRange,omitempty"`
+}
+
+func (c *ClusterFirewall) checkClusterRanges(src fnconfig.Source, res *results.Collector) {
+	seen := map[string]int{}
+	for i, r := range c.ClusterRanges {
+		field := fmt.Sprintf("clusterRanges[%d]", i)
+		if j, dup := seen[r.Cluster]; dup {
+			src.Error(res, field+".cluster", "clusterRanges[%d] already gives the ranges of cluster %q", j, r.Cluster)
+		}
+		seen[r.Cluster] = i
+		if r.Cluster == "" && len(c.ClusterRanges) > 1 {
+			src.Error(res, field+".cluster", "name the cluster: with several entries each must say whose ranges they are")
+		}
+		for _, f := range [][2]string{{"nodeRange", r.NodeRange}, {"podRange", r.PodRange}, {"serviceRange", r.ServiceRange}} {
+			if f[1] == "" {
+				continue
+			}
+			if p, err := netip.ParsePrefix(f[1]); err != nil || !p.Addr().Is4() || p.Masked() != p {
+				src.Error(res, field+"."+f[0], "%q is not an IPv4 CIDR range without host bits, such as 10.4.0.0/14", f[1])
+			}
+		}
+	}
+}
+
+// configuredRanges returns the config's entry for the cluster, if any.
+func configuredRanges(cfg *ClusterFirewall, c *facts.Cluster, clusters int) (ClusterRanges, int, bool) {
+	i := slices.IndexFunc(cfg.ClusterRanges, func(r ClusterRanges) bool {
+		return r.Cluster == c.Name() || (r.Cluster == "" && clusters == 1)
+	})
+	if i < 0 {
+		return ClusterRanges{}, -1, false
+	}
+	return cfg.ClusterRanges[i], i, true
+}
+
+// rangeSource is one of the three ranges a cluster's intra-cluster allow
+// needs, with what the package says of it and what the config gives.
+type rangeSource struct {
+	what       string // "node", "pod", "Service"
+	key        string // clusterRanges field
+	fromPkg    netip.Prefix
+	configured string
+	field      string // the cluster field the message points at
+	// unknownWhy says why the package does not know the range.
+	unknownWhy string
+}
+
+// intraRanges are the node, pod and Service ranges. Each must be known:
+// with all egress denied, a missing one cuts the cluster in pieces. The
+// package says them when it has the cluster's subnetwork (Shared VPC
+// hosts included, when rendered together) and range names or CIDR blocks;
+// clusterRanges in the config says what it cannot.
+func intraRanges(in krmfn.Input[ClusterFirewall], pkg *facts.Package, c *facts.Cluster) []netip.Prefix {
+	cfg, index, hasCfg := configuredRanges(in.Config, c, len(pkg.Clusters))
+	var out []netip.Prefix
+	for _, r := range rangeSources(c, cfg) {
+		key := fmt.Sprintf("clusterRanges[%d].%s", max(index, 0), r.key)
+		switch {
+		case r.fromPkg.IsValid() && r.configured != "" && netip.MustParsePrefix(r.configured) != r.fromPkg.Masked():
+			in.Source.Error(in.Results, key, "ContainerCluster %s's %s range is %s in the package, not %s: remove %s from the config (the package already says)", c.Name(), r.what, r.fromPkg, r.configured, r.key)
+		case r.fromPkg.IsValid():
+			out = append(out, r.fromPkg.Masked())
+		case hasCfg && r.configured != "":
+			out = append(out, netip.MustParsePrefix(r.configured))
+		default:
+			in.Results.Error(c.Object, r.field, "the %s range of ContainerCluster %s is unknown: %s", r.what, c.Name(), r.unknownWhy)
+		}
+	}
+	slices.SortFunc(out, netip.Prefix.Compare)
+	return slices.Compact(out)
+}
+
+func rangeSources(c *facts.Cluster, cfg ClusterRanges) []rangeSource {
+	var node netip.Prefix
+	if s := c.Subnetwork; s != nil && s.Primary.IsValid() {
+		node = s.Primary
+	}
+	pods, _ := c.PodRange()
+	services, _ := c.ServiceRange()
+	ip := c.Spec.IpAllocationPolicy
+	var podName, serviceName *string
+	if ip != nil {
+		podName, serviceName = ip.ClusterSecondaryRangeName, ip.ServicesSecondaryRangeName
+	}
+	return []rangeSource{
+		{what: "node", key: "nodeRange", fromPkg: node, configured: cfg.NodeRange, field: "spec.subnetworkRef", unknownWhy: unknownNodeRange(c)},
+		{what: "pod", key: "podRange", fromPkg: pods, configured: cfg.PodRange, field: "spec.ipAllocationPolicy.clusterSecondaryRangeName",
+			unknownWhy: unknownSecondary(c, podName, "clusterSecondaryRangeName", "clusterIpv4CidrBlock", "podRange")},
+		{what: "Service", key: "serviceRange", fromPkg: services, configured: cfg.ServiceRange, field: "spec.ipAllocationPolicy.servicesSecondaryRangeName",
+			unknownWhy: unknownSecondary(c, serviceName, "servicesSecondaryRangeName", "servicesIpv4CidrBlock", "serviceRange")},
+	}
+}
+
+// unknownNodeRange says why the package does not know the node range,
+// and what to do about it.
+func unknownNodeRange(c *facts.Cluster) string {
+	switch r := c.Spec.SubnetworkRef; {
+	case c.Subnetwork != nil:
+		return fmt.Sprintf("ComputeSubnetwork %s has no spec.ipCidrRange", c.Subnetwork.Object.GetName())
+	case r != nil && r.External != "":
+		return fmt.Sprintf("its subnetwork %s is outside the package (a Shared VPC host's): render the host's package together with this one, or give the subnetwork's primary range as clusterRanges[].nodeRange in %s's config", r.External, Name)
+	case r != nil:
+		return fmt.Sprintf("its ComputeSubnetwork %s is not in the package: add it, or give its primary range as clusterRanges[].nodeRange in %s's config", r.Name, Name)
+	}
+	return fmt.Sprintf("the cluster names no subnetwork: set spec.subnetworkRef to a ComputeSubnetwork of the package, or give the node range as clusterRanges[].nodeRange in %s's config", Name)
+}
+
+// unknownSecondary says why a pod or Service range is unknown: a range
+// name that no subnetwork of the package resolves, or nothing set at all
+// (which private-cluster fills in).
+func unknownSecondary(c *facts.Cluster, name *string, nameField, cidrField, key string) string {
+	switch {
+	case name != nil && c.Subnetwork != nil:
+		return fmt.Sprintf("ComputeSubnetwork %s has no secondary range %q (it has %s): name one of its ranges in spec.ipAllocationPolicy.%s, or add it to the subnetwork",
+			c.Subnetwork.Object.GetName(), *name, results.ListOrNone(c.Subnetwork.RangeNames()), nameField)
+	case name != nil || (c.Subnetwork == nil && c.Spec.SubnetworkRef != nil && c.Spec.SubnetworkRef.External != ""):
+		what := "a secondary range"
+		if name != nil {
+			what = fmt.Sprintf("secondary range %q", *name)
+		}
+		return fmt.Sprintf("the cluster uses %s of a subnetwork outside the package: render the subnetwork's package (the Shared VPC host's) together with this one, or give the range as clusterRanges[].%s in %s's config",
+			what, key, Name)
+	}
+	return fmt.Sprintf("spec.ipAllocationPolicy names no %s and no %s: run private-cluster first (it names the subnetwork's range or sets the CIDR block of a GKE-managed one), or give the range as clusterRanges[].%s in %s's config",
+		nameField, cidrField, key, Name)
+}

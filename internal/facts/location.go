@@ -1,0 +1,116 @@
+package facts
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+)
+
+// GCP names a region "<continent>-<area><number>" (us-central1,
+// europe-west4, northamerica-northeast1) and a zone "<region>-<letter>"
+// (us-central1-a): https://cloud.google.com/compute/docs/regions-zones.
+var (
+	regionName = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
+	zoneName   = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+-[a-z]$`)
+)
+
+// RegionOf is the region a location names: a zone's region, or the
+// region itself; "" when location is neither.
+func RegionOf(location string) string {
+	switch {
+	case zoneName.MatchString(location):
+		return location[:strings.LastIndex(location, "-")]
+	case regionName.MatchString(location):
+		return location
+	}
+	return ""
+}
+
+// IsZone tells whether location names a zone rather than a region.
+func IsZone(location string) bool { return zoneName.MatchString(location) }
+
+// Problem is something wrong with one field of one object, found while
+// reading the package, for a function to report as it sees fit.
+type Problem struct {
+	Object  *fn.KubeObject
+	Field   string
+	Message string
+}
+
+// SubnetworkRegion is the region of the cluster's subnetwork, from the
+// package's ComputeSubnetwork or from its external reference, and where
+// that was read; "" when neither says.
+func (c *Cluster) SubnetworkRegion() (region, from string) {
+	if s := c.Subnetwork; s != nil && s.Spec.Region != "" {
+		return s.Spec.Region, s.Object.GetKind() + " " + s.Object.GetName() + " spec.region"
+	}
+	if r := c.Spec.SubnetworkRef; r != nil && r.External != "" {
+		if region := ParseExternal(r.External).Region; region != "" {
+			return region, "spec.subnetworkRef.external"
+		}
+	}
+	return "", ""
+}
+
+// LocationProblems checks that the cluster, its node pools and its
+// subnetwork agree on where they are. GKE puts a cluster's nodes in its
+// subnetwork, which is regional, so the subnetwork must be in the
+// cluster's region; node locations "must be in the region of their
+// regional cluster or in the same region as their cluster's zone" (the
+// ContainerCluster CRD of Config Connector v1.154.1, spec.nodeLocations);
+// a ContainerNodePool's spec.location is "the location (region or zone) of
+// the cluster" (its CRD).
+func (c *Cluster) LocationProblems() []Problem {
+	var out []Problem
+	add := func(obj *fn.KubeObject, field, format string, args ...any) {
+		out = append(out, Problem{Object: obj, Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	if sub, from := c.SubnetworkRegion(); sub != "" && RegionOf(sub) != sub {
+		obj, field := c.Object, "spec.subnetworkRef.external"
+		if c.Subnetwork != nil {
+			obj, field = c.Subnetwork.Object, "spec.region"
+		}
+		add(obj, field, "%q (%s) is not a GCP region: write one such as us-central1", sub, from)
+		return out
+	}
+	region := RegionOf(c.Spec.Location)
+	if region == "" {
+		add(c.Object, "spec.location", "%q is not a GCP region or zone: write a region such as us-central1 (a regional cluster) or a zone such as us-central1-a (a zonal one)", c.Spec.Location)
+		return out
+	}
+	if sub, from := c.SubnetworkRegion(); sub != "" && sub != region {
+		obj, field := c.Object, "spec.location"
+		if c.Subnetwork != nil {
+			obj, field = c.Subnetwork.Object, "spec.region"
+		}
+		add(obj, field, "ContainerCluster %s is in %s (spec.location %s) but its subnetwork is in %s (%s): GKE puts the nodes in the subnetwork, which must be in the cluster's region; move one of them",
+			c.Name(), region, c.Spec.Location, sub, from)
+	}
+	out = append(out, zonesOutside(c.Object, "spec.nodeLocations", c.Spec.NodeLocations, region)...)
+	for _, np := range c.NodePools {
+		switch {
+		case np.Spec.Location == "":
+			add(np.Object, "spec.location", "the node pool names no location: set spec.location to its cluster's, %q (ContainerCluster %s)", c.Spec.Location, c.Name())
+		case np.Spec.Location != c.Spec.Location:
+			add(np.Object, "spec.location", "node pool location %q is not its cluster's (ContainerCluster %s is at %q): a ContainerNodePool's location is the location of its cluster",
+				np.Spec.Location, c.Name(), c.Spec.Location)
+		}
+		out = append(out, zonesOutside(np.Object, "spec.nodeLocations", np.Spec.NodeLocations, region)...)
+	}
+	return out
+}
+
+// zonesOutside reports the zones of a nodeLocations list that are not in
+// the cluster's region.
+func zonesOutside(obj *fn.KubeObject, field string, zones []string, region string) []Problem {
+	var out []Problem
+	for i, z := range zones {
+		if !IsZone(z) || RegionOf(z) != region {
+			out = append(out, Problem{Object: obj, Field: fmt.Sprintf("%s[%d]", field, i),
+				Message: fmt.Sprintf("%q is not a zone of the cluster's region %s: nodes must be in the cluster's region, for example %s-a", z, region, region)})
+		}
+	}
+	return out
+}
