@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/lockdown-krm/lockdown/internal/facts"
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
@@ -48,8 +49,6 @@ func (c *Bastion) IsEnabled() bool { return c.Enabled == nil || *c.Enabled }
 
 var (
 	gceName     = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
-	regionName  = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
-	zoneName    = regexp.MustCompile(`^([a-z]+-[a-z]+[0-9]+)-[a-z]$`)
 	machineName = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)+$`)
 	k8sName     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$`)
 	saEmail     = regexp.MustCompile(`^[a-z0-9][-a-z0-9._]*@[a-z0-9][-a-z0-9.]*\.[a-z]+$`)
@@ -101,20 +100,12 @@ func (c *Bastion) validateServiceAccount(src fnconfig.Source, res *results.Colle
 // checkZone says what is wrong with the form of a zone name.
 func checkZone(zone string) string {
 	switch {
-	case zoneName.MatchString(zone):
+	case facts.IsZone(zone):
 		return ""
-	case regionName.MatchString(zone):
+	case facts.IsRegion(zone):
 		return "\"" + zone + "\" is a region: name one of its zones, such as " + firstZone(zone)
 	}
 	return "\"" + zone + "\" is not a zone name such as us-central1-a"
-}
-
-// zoneRegion returns the region a well-formed zone is in.
-func zoneRegion(zone string) string {
-	if m := zoneName.FindStringSubmatch(zone); m != nil {
-		return m[1]
-	}
-	return ""
 }
 
 // parseAddress reads the internal address: one IPv4 address, no prefix.

@@ -125,7 +125,7 @@ func (p *planner) planSubnetwork(pl *plan) bool {
 		p.src.Error(p.res, "internalAddress",
 			"the subnetwork %s of ContainerCluster %s is not in the package, so bastion cannot choose an address from its range: set internalAddress to a free address of that range, or add the ComputeSubnetwork to the package",
 			pl.subnetwork, c.Name())
-	case !regionName.MatchString(pl.region):
+	case !facts.IsRegion(pl.region):
 		p.res.Error(c.Object, "spec.location",
 			"cannot tell the cluster's region from location %q, and its subnetwork %s is not in the package: set spec.location to a region or zone such as us-central1",
 			c.Spec.Location, pl.subnetwork)
@@ -147,7 +147,7 @@ func (p *planner) packageSubnetwork(pl *plan, s *facts.Subnetwork) bool {
 		p.res.Error(s.Object, "spec.ipCidrRange", "the subnetwork has no primary range, so the bastion has no address: set spec.ipCidrRange")
 	case !s.Primary.Addr().Is4():
 		p.res.Error(s.Object, "spec.ipCidrRange", "%s is not an IPv4 range: a subnetwork's primary range is IPv4", s.Primary)
-	case !regionName.MatchString(pl.region):
+	case !facts.IsRegion(pl.region):
 		p.res.Error(s.Object, "spec.region", "%q is not a region such as us-central1", pl.region)
 	default:
 		pl.rangeText = fmt.Sprintf("%s of %s", s.Primary, results.Describe(s.Object))
@@ -161,16 +161,16 @@ func (p *planner) packageSubnetwork(pl *plan, s *facts.Subnetwork) bool {
 // the region's first zone.
 func (p *planner) planZone(pl *plan) {
 	if z := p.cfg.Zone; z != "" {
-		if zoneRegion(z) != pl.region {
+		if facts.RegionOf(z) != pl.region {
 			p.src.Error(p.res, "zone", "zone %s is in region %s, but the subnetwork %s of ContainerCluster %s is in %s: use a zone of %s, such as %s",
-				z, zoneRegion(z), pl.subnetwork, pl.cluster.Name(), pl.region, pl.region, firstZone(pl.region))
+				z, facts.RegionOf(z), pl.subnetwork, pl.cluster.Name(), pl.region, pl.region, firstZone(pl.region))
 		}
 		pl.zone = z
 		return
 	}
 	candidates := append([]string{pl.cluster.Spec.Location}, sorted(pl.cluster.Spec.NodeLocations)...)
 	for _, z := range candidates {
-		if zoneName.MatchString(z) && zoneRegion(z) == pl.region {
+		if facts.IsZone(z) && facts.RegionOf(z) == pl.region {
 			pl.zone = z
 			return
 		}

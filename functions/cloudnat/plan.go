@@ -192,9 +192,7 @@ func newNetwork(id facts.NetworkID, c *facts.Cluster) *network {
 		return n
 	}
 	n.ref = refFrom(c.NetworkRef, c.Object.GetNamespace(), n.like.GetNamespace())
-	if rest, ok := strings.CutPrefix(n.ref.External, "projects/"); ok {
-		n.hostProject, _, _ = strings.Cut(rest, "/")
-	}
+	n.hostProject = facts.ParseExternal(n.ref.External).Project
 	return n
 }
 

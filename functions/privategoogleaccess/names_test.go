@@ -53,16 +53,3 @@ func TestCheckDomain(t *testing.T) {
 		}
 	}
 }
-
-func TestExternalProject(t *testing.T) {
-	for ref, want := range map[string]string{
-		"projects/host/global/networks/vpc":                                       "host",
-		"https://www.googleapis.com/compute/v1/projects/host/global/networks/vpc": "host",
-		"vpc": "",
-		"projects/host/regions/us-central1/subnetworks/kf": "",
-	} {
-		if got := externalProject(ref); got != want {
-			t.Errorf("externalProject(%q) = %q, want %q", ref, got, want)
-		}
-	}
-}

@@ -2,7 +2,6 @@ package privategoogleaccess
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -98,7 +97,7 @@ func (p *planner) newNetwork(id facts.NetworkID, first *facts.Cluster) *network 
 		n.ref = kcc.Ref(first.Network.Object.GetName())
 	case id.IsExternal():
 		n.ref = kccref.ResourceRef{External: first.NetworkRef.External}
-		n.routeProject = externalProject(n.ref.External)
+		n.routeProject = facts.ParseExternal(n.ref.External).Project
 	default:
 		n.ref = kcc.Ref(first.NetworkRef.Name)
 		if ns := first.NetworkRef.Namespace; ns != first.Object.GetNamespace() {
@@ -145,19 +144,6 @@ func (p *planner) routePriority(n *network, defaults []*facts.Route, dest string
 		return route{priority: int32(*cfg), beats: lowest}
 	}
 	return route{beats: lowest}
-}
-
-// externalNetwork matches the project of an external network reference:
-// projects/<project>/global/networks/<name>, also as a full URL.
-var externalNetwork = regexp.MustCompile(`(?:^|/)projects/([^/]+)/global/networks/[^/]+$`)
-
-// externalProject returns the project an external network reference
-// names, or "" for a bare network name (in the objects' own project).
-func externalProject(ref string) string {
-	if m := externalNetwork.FindStringSubmatch(ref); m != nil {
-		return m[1]
-	}
-	return ""
 }
 
 // describeRoute names a default route for messages; GCP's own has no object.

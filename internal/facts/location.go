@@ -28,6 +28,9 @@ func RegionOf(location string) string {
 	return ""
 }
 
+// IsRegion tells whether location names a region.
+func IsRegion(location string) bool { return regionName.MatchString(location) }
+
 // IsZone tells whether location names a zone rather than a region.
 func IsZone(location string) bool { return zoneName.MatchString(location) }
 
