@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
@@ -137,7 +138,7 @@ func (c *PrivateCluster) validateManagedRanges(src fnconfig.Source, res *results
 			src.Error(res, f[0], "%q is not an IPv4 CIDR range such as 10.4.0.0/14", f[1])
 		case p.Masked() != p:
 			src.Error(res, f[0], "%s has host bits set: did you mean %s?", f[1], p.Masked())
-		case !withinPrivate(p):
+		case !gcp.IsPrivateIPv4(p):
 			src.Error(res, f[0], "%s is not in a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16), which GKE requires for pod and Service ranges", f[1])
 		default:
 			for _, v := range valid {
@@ -153,13 +154,6 @@ func (c *PrivateCluster) validateManagedRanges(src fnconfig.Source, res *results
 	}
 }
 
-// private IPv4 ranges (RFC 1918) in which GKE accepts a control plane range.
-var privateRanges = []netip.Prefix{
-	netip.MustParsePrefix("10.0.0.0/8"),
-	netip.MustParsePrefix("172.16.0.0/12"),
-	netip.MustParsePrefix("192.168.0.0/16"),
-}
-
 // parseMasterCIDR checks a control plane range and says what is wrong.
 func parseMasterCIDR(s string) (netip.Prefix, string) {
 	p, err := netip.ParsePrefix(s)
@@ -172,7 +166,7 @@ func parseMasterCIDR(s string) (netip.Prefix, string) {
 		return p, fmt.Sprintf("%s is a /%d: GKE needs exactly a /28 for the control plane, for example %s", s, p.Bits(), DefaultMasterCIDR)
 	case p.Masked() != p:
 		return p, fmt.Sprintf("%s has host bits set: did you mean %s?", s, p.Masked())
-	case !withinPrivate(p):
+	case !gcp.IsPrivateIPv4(p):
 		return p, fmt.Sprintf("%s is not in a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)", s)
 	}
 	return p, ""
@@ -188,17 +182,8 @@ func checkAuthorizedCIDR(s string, allowPublic bool) string {
 		return fmt.Sprintf("%q is not a CIDR range such as 203.0.113.0/24", s)
 	case p.Masked() != p:
 		return fmt.Sprintf("%s has host bits set: did you mean %s?", s, p.Masked())
-	case !allowPublic && p.Addr().Is4() && p.Bits() <= 8 && !withinPrivate(p):
+	case !allowPublic && gcp.OpensControlPlane(p):
 		return fmt.Sprintf("%s opens the control plane to a public /%d: list the operators' ranges instead, or set allowPublicAuthorizedNetworks: true if you really mean it", s, p.Bits())
 	}
 	return ""
-}
-
-func withinPrivate(p netip.Prefix) bool {
-	for _, r := range privateRanges {
-		if r.Bits() <= p.Bits() && r.Contains(p.Addr()) {
-			return true
-		}
-	}
-	return false
 }
