@@ -81,6 +81,11 @@ var kccExpected = map[string]kccOutcome{
 		error: `the cluster uses secondary range "pods", which ComputeSubnetwork/networking/shared-vpc-subnetwork`,
 		why:   "rendered with its host, the cluster's external refs resolve to the host's subnetwork, which the catalog's network package makes without secondary ranges: GKE would refuse the cluster, and the error says to add the ranges or name existing ones",
 	},
+	"blueprints-catalog/gke (its own setters)": {
+		step:  "private-cluster",
+		error: `"region" (spec.subnetworkRef.external) is not a GCP region`,
+		why:   "the catalog's shipped setters leave the subnetwork reference's region as the placeholder \"region\": GKE would refuse it, and the error names the field",
+	},
 	"blueprints-catalog/gke-autopilot": {
 		why: "Autopilot nodes carry nodePoolAutoConfig's tags, which private-cluster sets and the facts read; on a Shared VPC like gke",
 	},
@@ -703,7 +708,32 @@ func kccCatalogCases(t *testing.T, corpus string) []kccCase {
 			configs: kccCatalogConfigs[pkg],
 		})
 	}
-	return append(cases, kccSharedVPCCase(t, catalog))
+	return append(cases, kccSharedVPCCase(t, catalog), kccShippedSettersCase(t, catalog))
+}
+
+// kccShippedSettersCase is the catalog's gke package rendered with the
+// values its own setters.yaml ships, as a user who has not edited them yet
+// would: the cluster is in us-east4, and the subnetwork reference still
+// says "region". What the setters file does not set comes from
+// kccCatalogSetters.
+func kccShippedSettersCase(t *testing.T, catalog string) kccCase {
+	t.Helper()
+	dir := filepath.Join(catalog, "gke")
+	tree := readTree(t, dir)
+	node, err := yaml.Parse(tree["setters.yaml"])
+	if err != nil {
+		t.Fatalf("%s/setters.yaml: %v", dir, err)
+	}
+	values := maps.Clone(kccCatalogSetters["gke"])
+	maps.Copy(values, node.GetDataMap())
+	checkKCCSetterValues(t, "gke", tree, values)
+	return kccCase{
+		name:    "blueprints-catalog/gke (its own setters)",
+		from:    dir,
+		tree:    tree,
+		setters: kccSettersConfigMap(t, values),
+		configs: kccCatalogConfigs["gke"],
+	}
 }
 
 // kccHostRanges is what a Shared VPC host's network team tells the team

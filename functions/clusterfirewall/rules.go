@@ -198,8 +198,11 @@ func (p *clusterPlan) firewall(r rule, logging bool) *compute.ComputeFirewall {
 }
 
 // meta names a rule and puts it in the cluster's namespace and in its
-// network's project: a firewall rule belongs to the project of its
-// network, which with Shared VPC is the host project, not the cluster's.
+// network's project: a VPC firewall rule is made in the project that owns
+// its network, which with Shared VPC is the host project, not the
+// cluster's. Google's blueprints catalog does the same: the rules of
+// networking/firewall/common-rules take the project-id setter of the
+// networking/network package whose network they name.
 func (p *clusterPlan) meta(name string) metav1.ObjectMeta {
 	m := kcc.ObjectMeta(name, p.c.Object)
 	if project := p.c.NetworkProject; project != "" && project != p.c.ProjectID {

@@ -45,12 +45,12 @@ func applyCluster(e *editor, pl *plan) {
 	if pl.workloadPool != "" && !pl.keepIdentityNamespace {
 		e.setString(pl.workloadPool, "spec", "workloadIdentityConfig", "workloadPool")
 	}
-	if pl.autopilot || pl.cluster.AutoProvisionsNodes() {
+	if pl.cluster.IsAutopilot() || pl.cluster.AutoProvisionsNodes() {
 		// The nodes GKE provisions (all of Autopilot's; node
 		// auto-provisioning's pools) take their tags from nodePoolAutoConfig.
 		e.appendString(pl.nodeTag, "spec", "nodePoolAutoConfig", "networkTags", "tags")
 	}
-	if pl.autopilot {
+	if pl.cluster.IsAutopilot() {
 		// Autopilot runs Dataplane V2 and shielded nodes itself.
 		return
 	}

@@ -15,7 +15,6 @@ import (
 // cluster leaves the whole package unchanged.
 type plan struct {
 	cluster         *facts.Cluster
-	autopilot       bool
 	masterCIDR      netip.Prefix
 	masterOrigin    string // where masterCIDR came from, for messages
 	privateEndpoint *bool
@@ -47,7 +46,6 @@ type planner struct {
 func (p *planner) plan(c *facts.Cluster) *plan {
 	pl := &plan{
 		cluster:         c,
-		autopilot:       c.IsAutopilot(),
 		privateEndpoint: p.cfg.EnablePrivateEndpoint,
 		globalAccess:    p.cfg.MasterGlobalAccess,
 		authorized:      p.cfg.MasterAuthorizedNetworks,
