@@ -45,6 +45,11 @@ func (s Source) Field(path string) string {
 	return s.prefix + "." + path
 }
 
+// IsConfigMap reports whether the config was a ConfigMap (key=value
+// arguments) rather than the typed kind: some settings can only be
+// written in the typed kind, and messages say so.
+func (s Source) IsConfigMap() bool { return s.prefix == "data" }
+
 // Error records an error about a config field.
 func (s Source) Error(res *results.Collector, path, format string, args ...any) {
 	res.Error(s.Object, s.Field(path), format, args...)
@@ -60,10 +65,10 @@ func Load(obj *fn.KubeObject, kind string, cfg any, res *results.Collector) (Sou
 		return src, true
 	case obj.GetKind() == "ConfigMap" && obj.GetAPIVersion() == "v1":
 		src.prefix = "data"
-		return src, loadConfigMap(src, cfg, res)
+		return src, loadConfigMap(src, cfg, res) && parseValues(src, "", reflect.ValueOf(cfg).Elem(), res)
 	case obj.GetKind() == kind && obj.GetAPIVersion() == APIVersion:
 		src.prefix = "spec"
-		return src, loadTyped(src, cfg, res)
+		return src, loadTyped(src, cfg, res) && parseValues(src, "", reflect.ValueOf(cfg).Elem(), res)
 	default:
 		res.Error(obj, "", "unknown function config %s %s: use kind %s with apiVersion %s, or a ConfigMap",
 			obj.GetAPIVersion(), obj.GetKind(), kind, APIVersion)
@@ -114,6 +119,13 @@ func loadTyped(src Source, cfg any, res *results.Collector) bool {
 func checkKnownFields(src Source, path string, value any, t reflect.Type, res *results.Collector) bool {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(valueType) { // a Value is written as a string
+		if _, isText := value.(string); !isText && value != nil {
+			src.Error(res, path, "expected a string, got %s", describeJSON(value))
+			return false
+		}
+		return true
 	}
 	ok := true
 	switch v := value.(type) {
@@ -212,6 +224,18 @@ func setFromString(field reflect.Value, s string) error {
 		}
 		field.SetInt(i)
 	case reflect.Slice:
+		if reflect.PointerTo(field.Type().Elem()).Implements(configMapValue) {
+			// A list of values that read themselves, such as CIDR ranges.
+			parts := SplitList(s)
+			list := reflect.MakeSlice(field.Type(), len(parts), len(parts))
+			for i, p := range parts {
+				if err := list.Index(i).Addr().Interface().(ConfigMapValue).SetFromConfigMap(p); err != nil {
+					return err
+				}
+			}
+			field.Set(list)
+			return nil
+		}
 		if field.Type().Elem().Kind() != reflect.String {
 			return fmt.Errorf("cannot be set from a ConfigMap: use the typed config kind")
 		}
@@ -269,6 +293,21 @@ func describeType(t reflect.Type) string {
 		return "an object"
 	}
 	return "a " + t.Kind().String()
+}
+
+// describeJSON names the JSON type of a decoded value, with its article.
+func describeJSON(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	case bool:
+		return "true or false"
+	case float64, json.Number, int, int64:
+		return "a number"
+	}
+	return "a string"
 }
 
 // withArticle turns JSON's "array" or "string" into "an array", "a string".

@@ -2,6 +2,7 @@ package fnconfig
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -591,5 +592,85 @@ func TestConfigMapNamedStringList(t *testing.T) {
 	}
 	if want := []service{"a.googleapis.com", "b.googleapis.com"}; !slices.Equal(cfg.Services, want) {
 		t.Errorf("got %q, want %q", cfg.Services, want)
+	}
+}
+
+// valuesConfig holds Values at the top, in a list, in a nested object and
+// behind a pointer, so that every path parseValues builds is exercised.
+type valuesConfig struct {
+	Master  Prefix   `json:"master,omitempty"`
+	Ranges  []Prefix `json:"ranges,omitempty"`
+	Allows  []valuesAllow     `json:"allows,omitempty"`
+	Default *Prefix  `json:"default,omitempty"`
+}
+
+type valuesAllow struct {
+	CIDR Prefix `json:"cidr"`
+}
+
+func TestValuesParsedOnceAtTheirPath(t *testing.T) {
+	for _, tc := range []struct {
+		name, config string
+		wantErrs     []string // "field: message"
+		check        func(t *testing.T, c valuesConfig)
+	}{{
+		name: "typed, all good",
+		config: `{apiVersion: fn.lockdown.dev/v1alpha1, kind: Values, spec: {master: 172.16.0.0/28, ranges: [10.0.0.0/8, 10.0.0.7], allows: [{cidr: 192.168.0.0/16}], default: 0.0.0.0/0}}`,
+		check: func(t *testing.T, c valuesConfig) {
+			if c.Master.Prefix != netip.MustParsePrefix("172.16.0.0/28") || !c.Master.IsSet() {
+				t.Errorf("master = %+v", c.Master)
+			}
+			if c.Ranges[1].Prefix != netip.MustParsePrefix("10.0.0.7/32") {
+				t.Errorf("a bare address is its host prefix: %+v", c.Ranges[1])
+			}
+			if c.Allows[0].CIDR.Prefix.Bits() != 16 || c.Default.Prefix.Bits() != 0 {
+				t.Errorf("nested values not parsed: %+v %+v", c.Allows, c.Default)
+			}
+		},
+	}, {
+		name:   "typed, errors at list indices",
+		config: `{apiVersion: fn.lockdown.dev/v1alpha1, kind: Values, spec: {master: 172.16.0.1/28, ranges: [10.0.0.0/8, nope], allows: [{cidr: 1.2.3.0/24}, {cidr: 5}]}}`,
+		wantErrs: []string{
+			"spec.allows[1].cidr: expected a string, got a number",
+		},
+	}, {
+		name:   "typed, parse errors",
+		config: `{apiVersion: fn.lockdown.dev/v1alpha1, kind: Values, spec: {master: 172.16.0.1/28, ranges: [10.0.0.0/8, nope]}}`,
+		wantErrs: []string{
+			"spec.master: 172.16.0.1/28 has host bits set: did you mean 172.16.0.0/28 (the range) or 172.16.0.1/32 (the address)?",
+			`spec.ranges[1]: "nope" is not a range: write a CIDR range such as 10.0.0.0/8, or a single address such as 10.0.0.7`,
+		},
+	}, {
+		name:   "ConfigMap",
+		config: `{apiVersion: v1, kind: ConfigMap, data: {master: " 172.16.0.0/28 ", ranges: "10.0.0.0/8, bad"}}`,
+		wantErrs: []string{
+			`data.ranges[1]: "bad" is not a range: write a CIDR range such as 10.0.0.0/8, or a single address such as 10.0.0.7`,
+		},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			obj, err := fn.ParseKubeObject([]byte(tc.config))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cfg valuesConfig
+			var res results.Collector
+			src, ok := Load(obj, "Values", &cfg, &res)
+			var got []string
+			for _, r := range res.Results() {
+				got = append(got, r.Field.Path+": "+r.Message)
+			}
+			if diff := cmp.Diff(tc.wantErrs, got); diff != "" {
+				t.Errorf("results (-want +got):\n%s", diff)
+			}
+			if ok != (len(tc.wantErrs) == 0) {
+				t.Errorf("Load ok = %v with %d errors", ok, len(tc.wantErrs))
+			}
+			if src.IsConfigMap() != (obj.GetKind() == "ConfigMap") {
+				t.Errorf("IsConfigMap = %v for %s", src.IsConfigMap(), obj.GetKind())
+			}
+			if tc.check != nil {
+				tc.check(t, cfg)
+			}
+		})
 	}
 }
