@@ -598,10 +598,10 @@ func TestConfigMapNamedStringList(t *testing.T) {
 // valuesConfig holds Values at the top, in a list, in a nested object and
 // behind a pointer, so that every path parseValues builds is exercised.
 type valuesConfig struct {
-	Master  Prefix   `json:"master,omitempty"`
-	Ranges  []Prefix `json:"ranges,omitempty"`
-	Allows  []valuesAllow     `json:"allows,omitempty"`
-	Default *Prefix  `json:"default,omitempty"`
+	Master  Prefix        `json:"master,omitempty"`
+	Ranges  []Prefix      `json:"ranges,omitempty"`
+	Allows  []valuesAllow `json:"allows,omitempty"`
+	Default *Prefix       `json:"default,omitempty"`
 }
 
 type valuesAllow struct {
@@ -614,7 +614,7 @@ func TestValuesParsedOnceAtTheirPath(t *testing.T) {
 		wantErrs     []string // "field: message"
 		check        func(t *testing.T, c valuesConfig)
 	}{{
-		name: "typed, all good",
+		name:   "typed, all good",
 		config: `{apiVersion: fn.lockdown.dev/v1alpha1, kind: Values, spec: {master: 172.16.0.0/28, ranges: [10.0.0.0/8, 10.0.0.7], allows: [{cidr: 192.168.0.0/16}], default: 0.0.0.0/0}}`,
 		check: func(t *testing.T, c valuesConfig) {
 			if c.Master.Prefix != netip.MustParsePrefix("172.16.0.0/28") || !c.Master.IsSet() {
