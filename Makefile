@@ -2,7 +2,8 @@
 #
 #   make demo    the main job: render both blueprints, show what changed
 #   make render  render both blueprints with the setters of ENV (setters/<ENV>/)
-#   make test    every test: vet, unit and golden tests, end to end with kpt and podman
+#   make test    every test: vet, staticcheck and deadcode, unit and golden tests,
+#                end to end with kpt and podman
 #   make build   static binaries for linux/amd64 and linux/arm64 in bin/
 #   make images  one image per function (podman, or docker with an engine)
 #   make bench   benchmarks against the identity function, as ratios, and
@@ -19,7 +20,7 @@ CORPUS ?= ../shared/corpus/kubeflow-manifests.yaml
 # Every fuzz target, as package:Target, found in the functions' tests.
 FUZZ_TARGETS := $(shell grep -o '^func Fuzz[A-Za-z0-9]*' functions/*/*_test.go | sed -E 's|^(functions/[^/]*)/[^:]*:func |./\1:|')
 
-.PHONY: demo render test check-tools vet unit e2e build images bench fuzz clean
+.PHONY: demo render test check-tools vet static unit e2e build images bench fuzz clean
 
 demo:
 	bash scripts/demo.sh
@@ -28,7 +29,7 @@ render:
 	bash scripts/render.sh kubeflow-private-gke $(ENV) out/render/$(ENV)/kubeflow-private-gke
 	bash scripts/render.sh kubeflow-hardening $(ENV) out/render/$(ENV)/kubeflow-hardening kubeflow/manifests.yaml=$(CORPUS)
 
-test: check-tools vet unit e2e
+test: check-tools vet static unit e2e
 
 # Installs podman and runc when root and missing; says what else is missing.
 check-tools:
@@ -39,6 +40,11 @@ vet:
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	cd tests/cloudbuild && $(GO) vet ./...
+
+# staticcheck and a dead-code check, both pinned and built once into the
+# user cache (scripts/staticcheck.sh).
+static:
+	bash scripts/staticcheck.sh
 
 # tests/cloudbuild is a module of its own (see its go.mod): go test ./...
 # does not reach it from here.

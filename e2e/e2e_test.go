@@ -19,7 +19,17 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-var update = flag.Bool("update", false, "rewrite each case's expected/ with what kpt produced (review the diff before committing)")
+var update = flag.Bool("update", false, "rewrite each case's expected/ (or expected.diff) with what kpt produced (review the diff before committing)")
+
+// A case's files and folders (see doc.go): the words of the unit cases of
+// internal/fntest, as folders where kpt needs a package.
+const (
+	caseFile     = "case.yaml"     // how kpt runs the case
+	inputDir     = "input"         // the package before the run
+	configFile   = "config.yaml"   // the function config, for eval
+	expectedDir  = "expected"      // the package after the run
+	expectedDiff = "expected.diff" // or what the run changed, with expectDiff
+)
 
 // caseSpec is a case's case.yaml.
 type caseSpec struct {
@@ -27,17 +37,17 @@ type caseSpec struct {
 	// "render" (kpt fn render: the package's Kptfile pipeline runs images).
 	Command string `yaml:"command"`
 	// Args are key=value function arguments, which kpt passes to the
-	// function as a ConfigMap. Only for eval, instead of fn-config.yaml.
+	// function as a ConfigMap. Only for eval, instead of config.yaml.
 	Args []string `yaml:"args"`
 	// ExitCode is kpt's expected exit code. Non-zero means the package must
 	// come out exactly as it went in.
 	ExitCode int `yaml:"exitCode"`
 	// OutputContains are strings kpt's output (stdout and stderr) must hold.
 	OutputContains []string `yaml:"outputContains"`
-	// Package, when set, is the input package's folder relative to the
-	// case, instead of its package/ folder: a blueprint is tested as it
-	// is shipped, not as a copy that could drift from it.
-	Package string `yaml:"package"`
+	// Input, when set, is the input package's folder relative to the
+	// case, instead of its input/ folder: a blueprint is tested as it is
+	// shipped, not as a copy that could drift from it.
+	Input string `yaml:"input"`
 	// Include copies more files into the package: path in the package →
 	// path relative to the case. A large input (the Kubeflow corpus) is
 	// read from where it lives instead of being copied into the repository.
@@ -69,9 +79,9 @@ func newE2E(t *testing.T, why string) *runner {
 
 func TestCases(t *testing.T) {
 	r := newE2E(t, "end-to-end tests run the real kpt and podman")
-	specs, err := filepath.Glob(filepath.Join(r.repo, "testdata", "*", "*", "case.yaml"))
+	specs, err := filepath.Glob(filepath.Join(r.repo, "testdata", "*", "*", caseFile))
 	if err != nil || len(specs) == 0 {
-		t.Fatalf("no testdata/<function>/<case>/case.yaml under %s (err %v)", r.repo, err)
+		t.Fatalf("no testdata/<function>/<case>/%s under %s (err %v)", caseFile, r.repo, err)
 	}
 	for _, spec := range specs {
 		dir := filepath.Dir(spec)
@@ -115,15 +125,18 @@ type runner struct {
 func (r *runner) runCase(t *testing.T, function, dir string) {
 	c := readCase(t, dir)
 	pkg := filepath.Join(t.TempDir(), "package")
-	source := filepath.Join(dir, "package")
-	if c.Package != "" {
-		source = filepath.Join(dir, filepath.FromSlash(c.Package))
+	source := filepath.Join(dir, inputDir)
+	if c.Input != "" {
+		if _, err := os.Stat(source); err == nil {
+			t.Fatalf("%s: %s names the input elsewhere, so its %s/ would be ignored: keep one of them", dir, caseFile, inputDir)
+		}
+		source = filepath.Join(dir, filepath.FromSlash(c.Input))
 	}
 	input := readTree(t, source)
 	for to, from := range c.Include {
 		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(from)))
 		if err != nil {
-			t.Fatalf("case.yaml include %s: %v", to, err)
+			t.Fatalf("%s include %s: %v", caseFile, to, err)
 		}
 		input[to] = string(data)
 	}
@@ -151,23 +164,23 @@ func (r *runner) runCase(t *testing.T, function, dir string) {
 // tree, or with its input when kpt must fail.
 func checkTree(t *testing.T, c caseSpec, dir string, input, got map[string]string, kptSaid string) {
 	t.Helper()
-	expectedDir := filepath.Join(dir, "expected")
+	expected := filepath.Join(dir, expectedDir)
 	want := input // a failed run changes nothing
-	switch _, err := os.Stat(expectedDir); {
+	switch _, err := os.Stat(expected); {
 	case c.ExitCode != 0 && err == nil:
-		t.Fatalf("%s exists, but this case must fail: remove it (a failed run must leave the package as it was)", expectedDir)
+		t.Fatalf("%s exists, but this case must fail: remove it (a failed run must leave the package as it was)", expected)
 	case c.ExitCode != 0: // want stays the input
 	case *update:
-		if err := os.RemoveAll(expectedDir); err != nil {
+		if err := os.RemoveAll(expected); err != nil {
 			t.Fatal(err)
 		}
-		writeTree(t, expectedDir, got)
-		t.Logf("rewrote %s: review it with git diff", expectedDir)
+		writeTree(t, expected, got)
+		t.Logf("rewrote %s: review it with git diff", expected)
 		want = got
 	case err != nil:
-		t.Fatalf("%s is missing: run with -update to write it from kpt's output, then review it by hand", expectedDir)
+		t.Fatalf("%s is missing: run with -update to write it from kpt's output, then review it by hand", expected)
 	default:
-		want = readTree(t, expectedDir)
+		want = readTree(t, expected)
 	}
 	if diff := diffTrees(want, got); diff != "" {
 		t.Errorf("package after kpt differs from %s (-want +got):\n%s\nkpt said:\n%s", wantName(c), diff, kptSaid)
@@ -179,7 +192,7 @@ func checkTree(t *testing.T, c caseSpec, dir string, input, got map[string]strin
 func checkDiff(t *testing.T, dir string, input, got map[string]string, kptSaid string) {
 	t.Helper()
 	gotDiff := unifiedDiff(t, input, got)
-	path := filepath.Join(dir, "expected.diff")
+	path := filepath.Join(dir, expectedDiff)
 	if *update {
 		if err := os.WriteFile(path, []byte(gotDiff), 0o644); err != nil {
 			t.Fatal(err)
@@ -248,12 +261,13 @@ func wantName(c caseSpec) string {
 	if c.ExitCode != 0 {
 		return "the input package"
 	}
-	return "expected/"
+	return expectedDir + "/"
 }
 
 func readCase(t *testing.T, dir string) caseSpec {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(dir, "case.yaml"))
+	checkCaseEntries(t, dir)
+	raw, err := os.ReadFile(filepath.Join(dir, caseFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,25 +275,43 @@ func readCase(t *testing.T, dir string) caseSpec {
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true) // a misspelt key must not silently test nothing
 	if err := dec.Decode(&c); err != nil {
-		t.Fatalf("%s/case.yaml: %v", dir, err)
+		t.Fatalf("%s/%s: %v", dir, caseFile, err)
 	}
 	return c
+}
+
+// checkCaseEntries refuses a file or folder of a case that is none of the
+// case's words: a config or input under another name (an old
+// fn-config.yaml or package/) would otherwise be ignored, and the case
+// would run without it.
+func checkCaseEntries(t *testing.T, dir string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := []string{caseFile, inputDir, configFile, expectedDir, expectedDiff}
+	for _, e := range entries {
+		if !slices.Contains(known, e.Name()) {
+			t.Fatalf("%s holds %s, which the test does not read: a case holds only %s", dir, e.Name(), strings.Join(known, ", "))
+		}
+	}
 }
 
 // kptArgs builds kpt's command line for a case, building what it runs.
 func (r *runner) kptArgs(t *testing.T, c caseSpec, function, dir, pkg string) []string {
 	t.Helper()
-	fnConfig := filepath.Join(dir, "fn-config.yaml")
-	_, statErr := os.Stat(fnConfig)
+	config := filepath.Join(dir, configFile)
+	_, statErr := os.Stat(config)
 	hasConfig := statErr == nil
 	switch c.Command {
 	case "eval":
 		if hasConfig && len(c.Args) > 0 {
-			t.Fatalf("%s: give fn-config.yaml or args, not both", dir)
+			t.Fatalf("%s: give %s or args, not both", dir, configFile)
 		}
 		args := []string{"fn", "eval", pkg, "--exec", r.binary(t, function), "--truncate-output=false"}
 		if hasConfig {
-			args = append(args, "--fn-config", fnConfig)
+			args = append(args, "--fn-config", config)
 		}
 		if len(c.Args) > 0 {
 			args = append(append(args, "--"), c.Args...)
@@ -287,7 +319,7 @@ func (r *runner) kptArgs(t *testing.T, c caseSpec, function, dir, pkg string) []
 		return args
 	case "render":
 		if hasConfig || len(c.Args) > 0 {
-			t.Fatalf("%s: a render case takes its config from the package's Kptfile pipeline, not fn-config.yaml or args", dir)
+			t.Fatalf("%s: a render case takes its config from the package's Kptfile pipeline, not %s or args", dir, configFile)
 		}
 		lockdownFns, catalogFns := pipelineFunctions(t, pkg)
 		for _, f := range lockdownFns {
@@ -298,7 +330,7 @@ func (r *runner) kptArgs(t *testing.T, c caseSpec, function, dir, pkg string) []
 		}
 		return []string{"fn", "render", pkg, "--image-pull-policy", "never", "--truncate-output=false"}
 	default:
-		t.Fatalf("%s/case.yaml: command %q: use eval or render", dir, c.Command)
+		t.Fatalf("%s/%s: command %q: use eval or render", dir, caseFile, c.Command)
 		return nil
 	}
 }

@@ -466,7 +466,7 @@ func (s *liveServer) renderBlueprint(t *testing.T, r *runner, blueprint, env str
 		writeTree(t, pkg, map[string]string{kubeflowManifests: string(s.clearClusterScopedNamespaces(t, corpus))})
 	}
 	// kptArgs builds every image the pipeline runs; the empty folder
-	// stands for a case without fn-config.yaml.
+	// stands for a case without config.yaml.
 	args := r.kptArgs(t, caseSpec{Command: "render"}, "", t.TempDir(), pkg)
 	r.runKpt(t, caseSpec{}, args)
 	if name == hardeningBlueprint {

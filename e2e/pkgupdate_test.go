@@ -221,7 +221,7 @@ func replaceOnce(t *testing.T, path, old, replacement string) {
 func render(t *testing.T, r *runner, pkg string) map[string]string {
 	t.Helper()
 	// kptArgs builds every image the pipeline runs (once per runner); the
-	// empty folder stands for a case without fn-config.yaml.
+	// empty folder stands for a case without config.yaml.
 	r.runKpt(t, caseSpec{}, r.kptArgs(t, caseSpec{Command: "render"}, "", t.TempDir(), pkg))
 	return readTree(t, pkg)
 }

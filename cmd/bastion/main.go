@@ -11,5 +11,5 @@ import (
 )
 
 func main() {
-	os.Exit(krmfn.Main(bastion.Processor(), fn.WithDocs(bastion.README, nil)))
+	os.Exit(krmfn.Main(bastion.Processor(), fn.WithDocs(bastion.README, bastion.Metadata)))
 }

@@ -11,5 +11,5 @@ import (
 )
 
 func main() {
-	os.Exit(krmfn.Main(cloudnat.Processor(), fn.WithDocs(cloudnat.README, nil)))
+	os.Exit(krmfn.Main(cloudnat.Processor(), fn.WithDocs(cloudnat.README, cloudnat.Metadata)))
 }

@@ -11,5 +11,5 @@ import (
 )
 
 func main() {
-	os.Exit(krmfn.Main(clusterfirewall.Processor(), fn.WithDocs(clusterfirewall.README, nil)))
+	os.Exit(krmfn.Main(clusterfirewall.Processor(), fn.WithDocs(clusterfirewall.README, clusterfirewall.Metadata)))
 }

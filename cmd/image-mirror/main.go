@@ -11,5 +11,5 @@ import (
 )
 
 func main() {
-	os.Exit(krmfn.Main(imagemirror.Processor(), fn.WithDocs(imagemirror.README, nil)))
+	os.Exit(krmfn.Main(imagemirror.Processor(), fn.WithDocs(imagemirror.README, imagemirror.Metadata)))
 }

@@ -11,5 +11,5 @@ import (
 )
 
 func main() {
-	os.Exit(krmfn.Main(lint.Processor(), fn.WithDocs(lint.README, nil)))
+	os.Exit(krmfn.Main(lint.Processor(), fn.WithDocs(lint.README, lint.Metadata)))
 }

@@ -11,5 +11,5 @@ import (
 )
 
 func main() {
-	os.Exit(krmfn.Main(networkpolicy.Processor(), fn.WithDocs(networkpolicy.README, nil)))
+	os.Exit(krmfn.Main(networkpolicy.Processor(), fn.WithDocs(networkpolicy.README, networkpolicy.Metadata)))
 }

@@ -14,5 +14,5 @@ import (
 // which reads only the pod templates' objects and returns the input as it
 // came, with the results.
 func main() {
-	os.Exit(krmfn.MainValidator(podsecuritycheck.Processor(), podsecuritycheck.Reads, fn.WithDocs(podsecuritycheck.README, nil)))
+	os.Exit(krmfn.MainValidator(podsecuritycheck.Processor(), podsecuritycheck.Reads, fn.WithDocs(podsecuritycheck.README, podsecuritycheck.Metadata)))
 }

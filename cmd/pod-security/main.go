@@ -11,5 +11,5 @@ import (
 )
 
 func main() {
-	os.Exit(krmfn.Main(podsecurity.Processor(), fn.WithDocs(podsecurity.README, nil)))
+	os.Exit(krmfn.Main(podsecurity.Processor(), fn.WithDocs(podsecurity.README, podsecurity.Metadata)))
 }

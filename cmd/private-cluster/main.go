@@ -11,5 +11,5 @@ import (
 )
 
 func main() {
-	os.Exit(krmfn.Main(privatecluster.Processor(), fn.WithDocs(privatecluster.README, nil)))
+	os.Exit(krmfn.Main(privatecluster.Processor(), fn.WithDocs(privatecluster.README, privatecluster.Metadata)))
 }

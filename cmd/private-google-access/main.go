@@ -11,5 +11,5 @@ import (
 )
 
 func main() {
-	os.Exit(krmfn.Main(privategoogleaccess.Processor(), fn.WithDocs(privategoogleaccess.README, nil)))
+	os.Exit(krmfn.Main(privategoogleaccess.Processor(), fn.WithDocs(privategoogleaccess.README, privategoogleaccess.Metadata)))
 }

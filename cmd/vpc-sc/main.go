@@ -11,5 +11,5 @@ import (
 )
 
 func main() {
-	os.Exit(krmfn.Main(vpcsc.Processor(), fn.WithDocs(vpcsc.README, nil)))
+	os.Exit(krmfn.Main(vpcsc.Processor(), fn.WithDocs(vpcsc.README, vpcsc.Metadata)))
 }

@@ -1,13 +1,13 @@
 package bastion
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/lockdown-krm/lockdown/internal/fnconfig"
 	"github.com/lockdown-krm/lockdown/internal/results"
 	"github.com/lockdown-krm/lockdown/internal/yamledit"
 )
@@ -49,7 +49,9 @@ func authorize(obj *fn.KubeObject, want *entry, stale []string, res *results.Col
 				"the cluster had no master authorized networks: with the bastion's alone, only the bastion and the cluster's own nodes reach the control plane; run private-cluster first, or list the other networks that need it")
 		}
 		before := len(e.list.Content)
-		marker := setterMarker(root)
+		// A list setter's marker: the parser hangs it on the key or on the
+		// value, depending on the list's style.
+		marker := yamledit.SetterMarker(root, cidrBlocksPath...)
 		changed := e.dropStale(stale)
 		if want != nil {
 			changed = e.ensure(*want) || changed
@@ -87,10 +89,10 @@ func (e *listEditor) store(root *yaml.Node, changed bool, before int) {
 // earlier run: it moves to the new range (keeping its comments) or, when
 // another entry covers the range already, goes.
 func (e *listEditor) ensure(want entry) bool {
-	byRange := slices.IndexFunc(e.list.Content, func(n *yaml.Node) bool { return field(n, "cidrBlock") == want.cidrBlock })
+	byRange := slices.IndexFunc(e.list.Content, func(n *yaml.Node) bool { return yamledit.Scalar(n, "cidrBlock") == want.cidrBlock })
 	var ours []int
 	for i, item := range e.list.Content {
-		if i != byRange && field(item, "displayName") == want.displayName {
+		if i != byRange && yamledit.Scalar(item, "displayName") == want.displayName {
 			ours = append(ours, i)
 		}
 	}
@@ -105,13 +107,7 @@ func (e *listEditor) ensure(want entry) bool {
 	if byRange >= 0 {
 		return changed
 	}
-	added := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap, Content: []*yaml.Node{
-		str("cidrBlock"), str(want.cidrBlock), str("displayName"), str(want.displayName),
-	}}
-	if n := len(e.list.Content); n > 0 {
-		moveTrailingComment(e.list.Content[n-1], added)
-	}
-	e.list.Content = append(e.list.Content, added)
+	yamledit.AppendItem(e.list, yamledit.StringMapping("cidrBlock", want.cidrBlock, "displayName", want.displayName))
 	e.res.Report(fn.Info, e.subject, e.field, "added %s (%s) so the bastion reaches the control plane", want.cidrBlock, want.displayName)
 	return true
 }
@@ -119,11 +115,11 @@ func (e *listEditor) ensure(want entry) bool {
 // move points the entry at index i to want's range.
 func (e *listEditor) move(i int, want entry) {
 	item := e.list.Content[i]
-	old := field(item, "cidrBlock")
-	path := fmt.Sprintf("%s[%d].cidrBlock", e.field, i)
-	if marker := yamledit.LineComment(item, "cidrBlock"); strings.Contains(marker, "kpt-set:") {
+	old := yamledit.Scalar(item, "cidrBlock")
+	path := fnconfig.Index(e.field, i) + ".cidrBlock"
+	if marker := yamledit.SetterMarker(item, "cidrBlock"); marker != "" {
 		e.res.Report(fn.Warning, e.subject, path, "set to %s, but the field has the setter marker %q: change the setter's value instead, or apply-setters will undo this",
-			want.cidrBlock, strings.TrimSpace(marker))
+			want.cidrBlock, marker)
 	}
 	if _, err := yamledit.SetString(item, want.cidrBlock, "cidrBlock"); err != nil {
 		e.res.Report(fn.Error, e.subject, path, "cannot edit: %v", err)
@@ -136,7 +132,7 @@ func (e *listEditor) move(i int, want entry) {
 func (e *listEditor) dropStale(stale []string) bool {
 	changed := false
 	for i := len(e.list.Content) - 1; i >= 0; i-- {
-		if slices.Contains(stale, field(e.list.Content[i], "displayName")) {
+		if slices.Contains(stale, yamledit.Scalar(e.list.Content[i], "displayName")) {
 			e.remove(i, "a bastion that is gone")
 			changed = true
 		}
@@ -146,59 +142,7 @@ func (e *listEditor) dropStale(stale []string) bool {
 
 func (e *listEditor) remove(i int, what string) {
 	item := e.list.Content[i]
-	e.res.Report(fn.Info, e.subject, fmt.Sprintf("%s[%d]", e.field, i), "removed %s (%s): %s",
-		field(item, "cidrBlock"), field(item, "displayName"), what)
-	if last := len(e.list.Content) - 1; i == last && i > 0 {
-		moveTrailingComment(item, e.list.Content[i-1])
-	}
-	e.list.Content = slices.Delete(e.list.Content, i, i+1)
-}
-
-// moveTrailingComment moves a comment written after the last entry of a
-// list (which the YAML parser hangs on that entry's last field) to the
-// entry that becomes the last one, so it stays at the end of the list.
-func moveTrailingComment(from, to *yaml.Node) {
-	foot := func(m *yaml.Node) *yaml.Node {
-		if m.Kind == yaml.MappingNode && len(m.Content) >= 2 && m.FootComment == "" {
-			return m.Content[len(m.Content)-2]
-		}
-		return m
-	}
-	src, dst := foot(from), foot(to)
-	if src.FootComment != "" && dst.FootComment == "" {
-		dst.FootComment, src.FootComment = src.FootComment, ""
-	}
-}
-
-// setterMarker returns the kpt-set comment on the cidrBlocks list (a list
-// setter), which the parser hangs on the key or on the value depending on
-// the list's style; "" when there is none.
-func setterMarker(root *yaml.Node) string {
-	parent := yamledit.Lookup(root, cidrBlocksPath[:2]...)
-	if parent == nil || parent.Kind != yaml.MappingNode {
-		return ""
-	}
-	for i := 0; i+1 < len(parent.Content); i += 2 {
-		if parent.Content[i].Value != cidrBlocksPath[2] {
-			continue
-		}
-		for _, c := range []string{parent.Content[i].LineComment, parent.Content[i+1].LineComment} {
-			if strings.Contains(c, "kpt-set:") {
-				return strings.TrimSpace(c)
-			}
-		}
-	}
-	return ""
-}
-
-// field is a scalar field of a mapping node, or "".
-func field(m *yaml.Node, key string) string {
-	if v := yamledit.Lookup(m, key); v != nil && v.Kind == yaml.ScalarNode {
-		return v.Value
-	}
-	return ""
-}
-
-func str(s string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: s}
+	e.res.Report(fn.Info, e.subject, fnconfig.Index(e.field, i), "removed %s (%s): %s",
+		yamledit.Scalar(item, "cidrBlock"), yamledit.Scalar(item, "displayName"), what)
+	yamledit.DeleteItem(e.list, i)
 }

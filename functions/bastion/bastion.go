@@ -28,61 +28,59 @@ const Name = "bastion"
 //go:embed README.md
 var README []byte
 
+// Metadata is the function's entry in the kpt function catalog's format
+// (image, description, tags, example packages), shown by --doc.
+//
+//go:embed metadata.yaml
+var Metadata []byte
+
 // Processor returns the function ready for fn.AsMain or fn.Run.
 func Processor() fn.ResourceListProcessor {
-	return krmfn.Processor[Bastion]{
+	return krmfn.Generator[Bastion]{
+		Name:     Name,
 		Kind:     Kind,
 		Defaults: func() Bastion { return Bastion{} },
-		Run:      run,
-	}
+		Plan:     planBastion,
+	}.Processor()
 }
 
-func run(in krmfn.Input[Bastion]) fn.KubeObjects {
-	owner := owned.OwnerOf(Name, in.Source.Object)
-	if !in.Config.IsEnabled() {
-		return disable(in, owner)
+func planBastion(run *krmfn.Run[Bastion]) krmfn.Plan {
+	if !run.Config.IsEnabled() {
+		return disable(run)
 	}
-	pkg := facts.Read(in.Items, in.Results)
-	p := &planner{cfg: in.Config, src: in.Source, pkg: pkg, res: in.Results, owner: owner}
+	pkg := run.Package()
+	p := &planner{cfg: run.Config, src: run.Source, pkg: pkg, res: run.Results, owner: run.Owner}
 	c := p.selectCluster()
 	if c == nil {
-		if in.Results.HasErrors() {
-			return in.Items
+		if !run.Results.HasErrors() {
+			run.Results.Info(nil, "", "no ContainerCluster in the package: nothing generated")
 		}
-		in.Results.Info(nil, "", "no ContainerCluster in the package: nothing generated")
-		// A bastion made earlier for a cluster now gone goes too.
-		return owned.Reconcile(in.Items, owner, nil, in.Results)
+		return krmfn.Plan{} // a bastion made earlier for a cluster now gone goes too
 	}
 	pl := p.plan(c)
-	if in.Results.HasErrors() {
-		return in.Items
+	if run.Results.HasErrors() {
+		return krmfn.Plan{}
 	}
-	g := &generator{res: in.Results}
+	g := &generator{res: run.Results}
 	g.bastion(pl)
-	out := owned.Reconcile(in.Items, owner, g.out, in.Results)
-	if in.Results.HasErrors() {
-		return in.Items // nothing is edited when anything is wrong
-	}
-	editClusters(pkg, pl, staleInstances(in.Items, owner, pl.names.instance), in)
-	summarize(pl, g.out, in)
-	return out
+	return krmfn.Plan{Desired: g.out, Finish: func(fn.KubeObjects) {
+		editClusters(pkg, pl, staleInstances(run.Items, run.Owner, pl.names.instance), run.Input)
+		summarize(pl, g.out, run.Input)
+	}}
 }
 
 // disable removes the bastion a config made before it was switched off:
 // its objects, and its /32 in every cluster's authorized networks.
-func disable(in krmfn.Input[Bastion], owner owned.Owner) fn.KubeObjects {
-	stale := staleInstances(in.Items, owner, "")
-	out := owned.Reconcile(in.Items, owner, nil, in.Results)
-	if in.Results.HasErrors() {
-		return in.Items
-	}
-	if len(stale) > 0 {
-		for _, c := range facts.Read(in.Items, in.Results).Clusters {
-			authorize(c.Object, nil, stale, in.Results)
+func disable(run *krmfn.Run[Bastion]) krmfn.Plan {
+	stale := staleInstances(run.Items, run.Owner, "")
+	return krmfn.Plan{Finish: func(fn.KubeObjects) {
+		if len(stale) > 0 {
+			for _, c := range run.Package().Clusters {
+				authorize(c.Object, nil, stale, run.Results)
+			}
 		}
-	}
-	in.Results.Info(nil, "", "bastion disabled (enabled: false): no bastion generated%s", removedNote(stale))
-	return out
+		run.Results.Info(nil, "", "bastion disabled (enabled: false): no bastion generated%s", removedNote(stale))
+	}}
 }
 
 func removedNote(stale []string) string {

@@ -1,12 +1,14 @@
 package bastion
 
 import (
+	"fmt"
 	"net/netip"
 	"regexp"
 	"strings"
 
 	"github.com/lockdown-krm/lockdown/internal/facts"
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
@@ -35,7 +37,7 @@ type Bastion struct {
 	MachineType string `json:"machineType,omitempty"`
 	// InternalAddress is the instance's static address in the primary
 	// range of the cluster's subnetwork; default its last usable address.
-	InternalAddress string `json:"internalAddress,omitempty"`
+	InternalAddress Address `json:"internalAddress,omitempty"`
 	// Tag is the network tag cluster-firewall's IAP rule targets; default
 	// <cluster>-bastion, the default of cluster-firewall's iapTag.
 	Tag string `json:"tag,omitempty"`
@@ -47,10 +49,13 @@ type Bastion struct {
 // IsEnabled says whether the config asks for a bastion.
 func (c *Bastion) IsEnabled() bool { return c.Enabled == nil || *c.Enabled }
 
+// Forms bastion checks before the run to catch a typo early. They are
+// bastion's own, not rules Google documents: a machine type is written
+// family first (e2-small, n2-standard-2, custom-2-4096), and a service
+// account e-mail is name@domain. Compute Engine and IAM judge the names
+// themselves.
 var (
-	gceName     = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
 	machineName = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)+$`)
-	k8sName     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$`)
 	saEmail     = regexp.MustCompile(`^[a-z0-9][-a-z0-9._]*@[a-z0-9][-a-z0-9.]*\.[a-z]+$`)
 )
 
@@ -59,7 +64,10 @@ var (
 // the run.
 func (c *Bastion) Validate(src fnconfig.Source, res *results.Collector) {
 	if c.Cluster != "" {
-		if ns, name := splitClusterKey(c.Cluster); !k8sName.MatchString(name) || (ns != "" && !k8sName.MatchString(ns)) {
+		// A ContainerCluster is named by DNS subdomain, its namespace by
+		// DNS label (RFC 1123, no dots):
+		// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
+		if ns, name := splitClusterKey(c.Cluster); !gcp.IsDNSSubdomain(name) || (ns != "" && !gcp.IsDNSLabel(ns)) {
 			src.Error(res, "cluster", "%q is not a cluster name: give the ContainerCluster's metadata.name, or namespace/name", c.Cluster)
 		}
 	}
@@ -72,13 +80,11 @@ func (c *Bastion) Validate(src fnconfig.Source, res *results.Collector) {
 		src.Error(res, "machineType", "%q is not a machine type name: write it like %s or n2-standard-2 (lower case, the family first)",
 			c.MachineType, DefaultMachineType)
 	}
-	if c.InternalAddress != "" {
-		if _, problem := parseAddress(c.InternalAddress); problem != "" {
-			src.Error(res, "internalAddress", "%s", problem)
-		}
+	if c.InternalAddress.IsSet() {
+		src.CheckValue(res, "internalAddress", &c.InternalAddress)
 	}
-	if c.Tag != "" && !gceName.MatchString(c.Tag) {
-		src.Error(res, "tag", "%q is not a valid network tag: lower-case letters, digits and hyphens, starting with a letter, at most 63 characters", c.Tag)
+	if c.Tag != "" && !gcp.IsNetworkTag(c.Tag) {
+		src.Error(res, "tag", "%q is not a valid network tag: %s", c.Tag, gcp.ResourceNameRule)
 	}
 	c.validateServiceAccount(src, res)
 }
@@ -89,10 +95,10 @@ func (c *Bastion) validateServiceAccount(src fnconfig.Source, res *results.Colle
 	case sa == "":
 	case strings.Contains(sa, "@") && !saEmail.MatchString(sa):
 		src.Error(res, "serviceAccount", "%q is not a service account e-mail such as ops@my-project.iam.gserviceaccount.com", sa)
-	case strings.HasSuffix(sa, "-compute@developer.gserviceaccount.com"):
+	case gcp.IsComputeDefaultServiceAccount(sa):
 		res.Warning(src.Object, src.Field("serviceAccount"),
 			"%s is the Compute Engine default service account, which often holds the Editor role: give the bastion an account of its own, or leave serviceAccount unset to get one with only log and metric writing", sa)
-	case !strings.Contains(sa, "@") && !k8sName.MatchString(sa):
+	case !strings.Contains(sa, "@") && !gcp.IsDNSSubdomain(sa):
 		src.Error(res, "serviceAccount", "%q is neither an IAMServiceAccount's metadata.name nor a service account e-mail", sa)
 	}
 }
@@ -108,19 +114,38 @@ func checkZone(zone string) string {
 	return "\"" + zone + "\" is not a zone name such as us-central1-a"
 }
 
+// Address is the internal address in the config: one IPv4 address, no
+// prefix, the address bastion reserves for the instance. It is bastion's
+// own Value: no other function reads an instance's address. Addr is the
+// address, read once when the config is loaded, so that the run never
+// reads the text again; invalid when Err is set.
+type Address struct {
+	fnconfig.Scalar
+	Addr netip.Addr
+}
+
+var _ fnconfig.Value = &Address{}
+
+// Parse implements fnconfig.Value.
+func (a *Address) Parse() {
+	addr, err := parseAddress(a.Text)
+	a.Addr = addr
+	a.SetErr(err)
+}
+
 // parseAddress reads the internal address: one IPv4 address, no prefix.
-func parseAddress(s string) (netip.Addr, string) {
+func parseAddress(s string) (netip.Addr, error) {
 	if strings.Contains(s, "/") {
-		return netip.Addr{}, "\"" + s + "\" is a range: give the bastion's single address, such as 10.0.0.10"
+		return netip.Addr{}, fmt.Errorf("%q is a range: give the bastion's single address, such as 10.0.0.10", s)
 	}
 	a, err := netip.ParseAddr(s)
 	switch {
 	case err != nil:
-		return a, "\"" + s + "\" is not an IPv4 address such as 10.0.0.10"
+		return netip.Addr{}, fmt.Errorf("%q is not an IPv4 address such as 10.0.0.10", s)
 	case !a.Is4():
-		return a, s + " is not an IPv4 address: GCP gives instances their internal address from the subnetwork's IPv4 range"
+		return netip.Addr{}, fmt.Errorf("%s is not an IPv4 address: GCP gives instances their internal address from the subnetwork's IPv4 range", s)
 	}
-	return a, ""
+	return a, nil
 }
 
 // splitClusterKey splits "namespace/name" (or just "name").

@@ -1,7 +1,6 @@
 package bastion
 
 import (
-	"net/netip"
 	"strings"
 	"testing"
 
@@ -39,11 +38,11 @@ func TestNamesAreValid(t *testing.T) {
 	for _, cluster := range []string{"a", "kf", long + "1", long + "2", "x.y.z", "9", strings.Repeat("ab-", 30)} {
 		n := namesFor(cluster)
 		for _, name := range []string{n.instance, n.address} {
-			if !gceName.MatchString(name) {
+			if !gcp.IsResourceName(name) {
 				t.Errorf("cluster %q: %q is not a valid GCE name", cluster, name)
 			}
 		}
-		if l := len(n.serviceAccount); l < 6 || l > gcp.MaxAccountIDLength || !gceName.MatchString(n.serviceAccount) {
+		if l := len(n.serviceAccount); l < 6 || l > gcp.MaxAccountIDLength || !gcp.IsResourceName(n.serviceAccount) {
 			t.Errorf("cluster %q: %q is not a valid service account id", cluster, n.serviceAccount)
 		}
 		if other, dup := seen[n.serviceAccount]; dup {
@@ -52,25 +51,6 @@ func TestNamesAreValid(t *testing.T) {
 		seen[n.serviceAccount] = cluster
 		if n != namesFor(cluster) {
 			t.Errorf("cluster %q: names differ between calls", cluster)
-		}
-	}
-}
-
-func TestUsable(t *testing.T) {
-	cases := []struct {
-		prefix      string
-		first, last string
-		ok          bool
-	}{
-		{"10.0.0.0/22", "10.0.0.2", "10.0.3.253", true},
-		{"192.168.8.0/29", "192.168.8.2", "192.168.8.5", true},
-		{"10.0.0.0/30", "", "", false},
-		{"fd00::/64", "", "", false},
-	}
-	for _, c := range cases {
-		first, last, ok := usable(netip.MustParsePrefix(c.prefix))
-		if ok != c.ok || (ok && (first.String() != c.first || last.String() != c.last)) {
-			t.Errorf("usable(%s) = %s, %s, %v; want %s, %s, %v", c.prefix, first, last, ok, c.first, c.last, c.ok)
 		}
 	}
 }

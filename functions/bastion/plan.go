@@ -92,8 +92,8 @@ func (p *planner) plan(c *facts.Cluster) *plan {
 		pl.tag = gcp.BastionTag(c.Name())
 		if (gcp.Namer{Lead: gcp.ClusterLead}).Sanitize(c.Name()) != c.Name() {
 			p.res.Error(c.Object, "metadata.name",
-				"the default IAP tag %q is not a valid network tag (lower-case letters, digits and hyphens, starting with a letter, at most 63 characters): set tag in the bastion config, and the same value as cluster-firewall's iapTag",
-				c.Name()+"-"+instanceSuffix)
+				"the default IAP tag %q is not a valid network tag (%s): set tag in the bastion config, and the same value as cluster-firewall's iapTag",
+				c.Name()+"-"+instanceSuffix, gcp.ResourceNameRule)
 		}
 	}
 	if !p.planSubnetwork(pl) {
@@ -121,7 +121,7 @@ func (p *planner) planSubnetwork(pl *plan) bool {
 	}
 	pl.region = c.Region()
 	switch {
-	case p.cfg.InternalAddress == "":
+	case !p.cfg.InternalAddress.IsSet():
 		p.src.Error(p.res, "internalAddress",
 			"the subnetwork %s of ContainerCluster %s is not in the package, so bastion cannot choose an address from its range: set internalAddress to a free address of that range, or add the ComputeSubnetwork to the package",
 			pl.subnetwork, c.Name())
@@ -197,18 +197,17 @@ func firstZone(region string) string {
 // one is least likely to be taken already.
 func (p *planner) planAddress(pl *plan) {
 	taken := p.takenAddresses(pl)
-	if p.cfg.InternalAddress != "" {
-		a, _ := parseAddress(p.cfg.InternalAddress) // Validate checked the form
-		pl.address = a
+	if p.cfg.InternalAddress.IsSet() {
+		pl.address = p.cfg.InternalAddress.Addr
 		if pl.rangeText != "" {
-			p.checkAddress(pl, a, taken)
+			p.checkAddress(pl, pl.address, taken)
 		}
 		return
 	}
 	primary := pl.cluster.Subnetwork.Primary.Masked()
-	first, last, ok := usable(primary)
+	first, last, ok := gcp.UsableIPv4Range(primary)
 	if !ok {
-		p.res.Error(pl.cluster.Subnetwork.Object, "spec.ipCidrRange", "%s has no usable address (GCP reserves the first two and the last two): a subnetwork needs at least a /29", primary)
+		p.noUsableAddress(pl, primary)
 		return
 	}
 	for a := last; ; a = a.Prev() {
@@ -225,10 +224,10 @@ func (p *planner) planAddress(pl *plan) {
 
 func (p *planner) checkAddress(pl *plan, a netip.Addr, taken map[netip.Addr]*fn.KubeObject) {
 	primary := pl.cluster.Subnetwork.Primary.Masked()
-	first, last, ok := usable(primary)
+	first, last, ok := gcp.UsableIPv4Range(primary)
 	switch {
 	case !ok:
-		p.res.Error(pl.cluster.Subnetwork.Object, "spec.ipCidrRange", "%s has no usable address (GCP reserves the first two and the last two): a subnetwork needs at least a /29", primary)
+		p.noUsableAddress(pl, primary)
 	case !primary.Contains(a):
 		p.src.Error(p.res, "internalAddress", "%s is outside the primary range %s: choose an address from %s to %s",
 			a, pl.rangeText, first, last)
@@ -241,16 +240,11 @@ func (p *planner) checkAddress(pl *plan, a netip.Addr, taken map[netip.Addr]*fn.
 	}
 }
 
-// usable returns the first and last address GCP lets an instance have in
-// an IPv4 range: it reserves the network and gateway addresses at the
-// bottom, and the last two at the top.
-func usable(p netip.Prefix) (first, last netip.Addr, ok bool) {
-	if !p.Addr().Is4() || p.Bits() > 29 {
-		return first, last, false
-	}
-	first = p.Addr().Next().Next()
-	last = gcp.LastAddr(p).Prev().Prev()
-	return first, last, true
+// noUsableAddress refuses a primary range too small for an instance
+// (gcp.UsableIPv4Range).
+func (p *planner) noUsableAddress(pl *plan, primary netip.Prefix) {
+	p.res.Error(pl.cluster.Subnetwork.Object, "spec.ipCidrRange", "%s has no usable address (GCP reserves the first two and the last two): a subnetwork needs at least a /%d",
+		primary, gcp.MaxSubnetIPv4Bits)
 }
 
 // takenAddresses are the internal addresses that other ComputeAddresses

@@ -15,9 +15,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
-	"github.com/lockdown-krm/lockdown/internal/facts"
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
-	"github.com/lockdown-krm/lockdown/internal/owned"
 )
 
 // Name is the function's name, as in its image and binary.
@@ -28,36 +26,34 @@ const Name = "cloud-nat"
 //go:embed README.md
 var README []byte
 
+// Metadata is the function's entry in the kpt function catalog's format
+// (image, description, tags, example packages), shown by --doc.
+//
+//go:embed metadata.yaml
+var Metadata []byte
+
 // Processor returns the function ready for fn.AsMain or fn.Run.
 func Processor() fn.ResourceListProcessor {
-	return krmfn.Processor[CloudNAT]{
+	return krmfn.Generator[CloudNAT]{
+		Name:     Name,
 		Kind:     Kind,
 		Defaults: func() CloudNAT { return CloudNAT{} },
-		Run:      run,
-	}
+		Plan:     plan,
+	}.Processor()
 }
 
-func run(in krmfn.Input[CloudNAT]) fn.KubeObjects {
-	owner := owned.OwnerOf(Name, in.Source.Object)
-	pkg := facts.Read(in.Items, in.Results)
+func plan(run *krmfn.Run[CloudNAT]) krmfn.Plan {
+	pkg := run.Package()
 	if len(pkg.Clusters) == 0 {
-		if !in.Results.HasErrors() {
-			in.Results.Info(nil, "", "no ContainerCluster in the package: nothing to generate")
+		if !run.Results.HasErrors() {
+			run.Results.Info(nil, "", "no ContainerCluster in the package: nothing to generate")
 		}
-		// Whatever an earlier run generated is no longer needed.
-		return owned.Reconcile(in.Items, owner, nil, in.Results)
+		return krmfn.Plan{} // whatever an earlier run generated is no longer needed
 	}
-	p := newPlanner(in, pkg, owner)
+	p := newPlanner(run.Input, pkg, run.Owner)
 	var desired []*fn.KubeObject
 	for _, n := range p.networks() {
 		desired = append(desired, p.generate(n)...)
 	}
-	if in.Results.HasErrors() {
-		return in.Items
-	}
-	out := owned.Reconcile(in.Items, owner, desired, in.Results)
-	if !in.Results.HasErrors() {
-		p.reportNotes()
-	}
-	return out
+	return krmfn.Plan{Desired: desired, Finish: func(fn.KubeObjects) { p.reportNotes() }}
 }

@@ -3,9 +3,7 @@ package cloudnat
 import (
 	"fmt"
 	"net/netip"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
@@ -33,12 +31,12 @@ const (
 )
 
 // Limits and defaults this function enforces; the README says where each
-// comes from.
+// comes from. The egress allows take GCP's default priority
+// (gcp.DefaultPriority) when the package has no deny-all egress rule to
+// beat, and the internet route the priority of the default route it
+// stands in for (gcp.DefaultRoutePriority) when the package has no VIP
+// route to lose to.
 const (
-	// DefaultPriority is used for the egress allows when the package has no
-	// deny-all egress rule to beat, and for the internet route when the
-	// package has no VIP route to lose to: GCP's own default for both.
-	DefaultPriority = 1000
 	// FQDNRulePriority is the priority of the allowedHosts rule inside its
 	// own network firewall policy, where it is the only rule.
 	FQDNRulePriority = 1000
@@ -71,12 +69,13 @@ type CloudNAT struct {
 	// features of those names; they exclude each other.
 	EndpointIndependentMapping *bool `json:"endpointIndependentMapping,omitempty"`
 	DynamicPortAllocation      *bool `json:"dynamicPortAllocation,omitempty"`
-	// AllowedCIDRs are outside ranges the clusters' nodes may reach.
-	AllowedCIDRs []string `json:"allowedCidrs,omitempty"`
+	// AllowedCIDRs are outside ranges the clusters' nodes may reach, read
+	// as the firewall rule they go into takes them (fnconfig.Range).
+	AllowedCIDRs []fnconfig.Range `json:"allowedCidrs,omitempty"`
 	// AllowedHosts are outside host names the nodes may reach.
 	AllowedHosts []string `json:"allowedHosts,omitempty"`
 	// AllowedPorts are the TCP ports of both allows; default 443.
-	AllowedPorts []string `json:"allowedPorts,omitempty"`
+	AllowedPorts fnconfig.Ports `json:"allowedPorts,omitempty"`
 	// AllowPriority overrides the priority of the allowedCidrs rules,
 	// which by default is derived from the deny-all egress rules.
 	AllowPriority *int64 `json:"allowPriority,omitempty"`
@@ -97,14 +96,15 @@ func (c *CloudNAT) dynamicPorts() bool {
 	return c.DynamicPortAllocation != nil && *c.DynamicPortAllocation
 }
 
-// ports are the allowed TCP ports with their default.
+// ports are the allowed TCP ports with their default, as firewall rules
+// write them.
 func (c *CloudNAT) ports() []string {
 	if c.AllowedPorts == nil {
 		return []string{"443"}
 	}
 	out := make([]string, len(c.AllowedPorts))
-	for i, p := range c.AllowedPorts {
-		out[i] = strings.TrimSpace(p)
+	for i, r := range c.AllowedPorts.Ranges() {
+		out[i] = r.String()
 	}
 	return out
 }
@@ -112,9 +112,9 @@ func (c *CloudNAT) ports() []string {
 // cidrs are the allowed ranges, deduplicated and sorted; valid after Validate.
 func (c *CloudNAT) cidrs() []string {
 	var out []netip.Prefix
-	for _, s := range c.AllowedCIDRs {
-		if p, err := gcp.ParseRange(strings.TrimSpace(s)); err == nil {
-			out = append(out, p)
+	for _, r := range c.AllowedCIDRs {
+		if r.Err() == nil {
+			out = append(out, r.Prefix)
 		}
 	}
 	slices.SortFunc(out, func(a, b netip.Prefix) int {
@@ -152,17 +152,13 @@ func (c *CloudNAT) Validate(src fnconfig.Source, res *results.Collector) {
 		src.Error(res, "logFilter", "unknown log filter %q: use %s, or leave it unset for no NAT logging", c.LogFilter, strings.Join(logFilters, ", "))
 	}
 	c.validatePorts(src, res)
-	for i, s := range c.AllowedCIDRs {
-		if problem := checkCIDR(s); problem != "" {
-			src.Error(res, fmt.Sprintf("allowedCidrs[%d]", i), "%s", problem)
+	for i, r := range c.AllowedCIDRs {
+		if problem := checkCIDR(r); problem != "" {
+			src.Error(res, fnconfig.Index("allowedCidrs", i), "%s", problem)
 		}
 	}
 	c.validateHosts(src, res)
-	for i, p := range c.AllowedPorts {
-		if problem := checkPort(p); problem != "" {
-			src.Error(res, fmt.Sprintf("allowedPorts[%d]", i), "%s", problem)
-		}
-	}
+	fnconfig.CheckValues(src, res, "allowedPorts", c.AllowedPorts)
 	if c.AllowedPorts != nil && len(c.AllowedPorts) == 0 {
 		src.Error(res, "allowedPorts", "list at least one TCP port or range, such as 443 or 8000-8100; leave allowedPorts unset for 443")
 	}
@@ -230,7 +226,7 @@ func (c *CloudNAT) validatePorts(src fnconfig.Source, res *results.Collector) {
 func (c *CloudNAT) validateHosts(src fnconfig.Source, res *results.Collector) {
 	for i, h := range c.AllowedHosts {
 		if problem := checkHost(h); problem != "" {
-			src.Error(res, fmt.Sprintf("allowedHosts[%d]", i), "%s", problem)
+			src.Error(res, fnconfig.Index("allowedHosts", i), "%s", problem)
 		}
 	}
 	if n := len(c.hosts()); n > MaxHosts {
@@ -241,37 +237,33 @@ func (c *CloudNAT) validateHosts(src fnconfig.Source, res *results.Collector) {
 func powerOfTwo(n int64) bool { return n > 0 && n&(n-1) == 0 }
 
 func checkPriority(src fnconfig.Source, res *results.Collector, field string, p *int64) {
-	if p != nil && (*p < 0 || *p > 65535) {
-		src.Error(res, field, "%d is out of range: GCP priorities go from 0 (first) to 65535 (last)", *p)
+	if p != nil && (*p < gcp.MinPriority || *p > gcp.MaxPriority) {
+		src.Error(res, field, "%d is out of range: GCP priorities go from %d (first) to %d (last)", *p, gcp.MinPriority, gcp.MaxPriority)
 	}
 }
 
-// checkCIDR checks an allowed destination range: a range or a single
-// address, as the firewall rule it goes into takes them (gcp.ParseRange).
-func checkCIDR(s string) string {
-	p, err := gcp.ParseRange(strings.TrimSpace(s))
+// checkCIDR checks an allowed destination range, parsed as the firewall
+// rule it goes into takes it (fnconfig.Range).
+func checkCIDR(r fnconfig.Range) string {
+	p := r.Prefix
 	switch {
-	case err != nil:
-		return err.Error()
+	case r.Err() != nil:
+		return r.Err().Error()
 	case !p.Addr().Is4():
-		return fmt.Sprintf("%s is IPv6: Cloud NAT translates IPv4 only, list IPv4 ranges", s)
+		return fmt.Sprintf("%s is IPv6: Cloud NAT translates IPv4 only, list IPv4 ranges", r.Text)
 	case p.Bits() == 0:
-		return fmt.Sprintf("%s allows the whole internet and undoes the deny-all egress rule: list the ranges the nodes need", s)
+		return fmt.Sprintf("%s allows the whole internet and undoes the deny-all egress rule: list the ranges the nodes need", r.Text)
 	}
 	return ""
 }
-
-var (
-	dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
-	allDigit = regexp.MustCompile(`^[0-9]+$`)
-)
 
 func normalizeHost(h string) string {
 	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(h)), ".")
 }
 
 // checkHost checks an allowed host name. Cloud NGFW's FQDN objects take
-// plain DNS names only: no wildcards, no URLs, no addresses.
+// plain DNS names only (gcp.CheckDNSName, on the name in lower case): no
+// wildcards, no URLs, no addresses, which go in allowedCidrs.
 func checkHost(raw string) string {
 	h := normalizeHost(raw)
 	switch {
@@ -281,34 +273,12 @@ func checkHost(raw string) string {
 		return fmt.Sprintf("%q: firewall policy FQDN rules take no wildcards: list each host, such as github.com and codeload.github.com", raw)
 	case strings.Contains(h, "://") || strings.ContainsAny(h, "/:"):
 		return fmt.Sprintf("%q is not a host name: give the name alone, such as github.com (the ports are allowedPorts)", raw)
-	case len(h) > 253:
-		return fmt.Sprintf("%q is longer than the 253 characters of a DNS name", raw)
 	}
-	labels := strings.Split(h, ".")
-	if len(labels) < 2 {
-		return fmt.Sprintf("%q is not a fully qualified name: give the whole name, such as pypi.org", raw)
-	}
-	if _, err := netip.ParseAddr(h); err == nil || allDigit.MatchString(labels[len(labels)-1]) {
+	if _, err := netip.ParseAddr(h); err == nil {
 		return fmt.Sprintf("%q is an address, not a host name: put it in allowedCidrs as %s/32", raw, h)
 	}
-	for _, l := range labels {
-		if !dnsLabel.MatchString(l) {
-			return fmt.Sprintf("%q is not a valid DNS name: label %q must be 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen", raw, l)
-		}
-	}
-	return ""
-}
-
-// checkPort checks a TCP port or range as firewall rules write them.
-func checkPort(s string) string {
-	lo, hi, isRange := strings.Cut(strings.TrimSpace(s), "-")
-	if !isRange {
-		hi = lo
-	}
-	a, errA := strconv.Atoi(lo)
-	b, errB := strconv.Atoi(hi)
-	if errA != nil || errB != nil || a < 1 || b > 65535 || a > b {
-		return fmt.Sprintf("%q is not a TCP port (1 to 65535) or range such as 8000-8100", s)
+	if err := gcp.CheckDNSName(h); err != nil {
+		return err.Error()
 	}
 	return ""
 }

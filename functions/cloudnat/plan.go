@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -101,8 +100,6 @@ func (p *planner) reportNotes() {
 	}
 }
 
-var regionName = regexp.MustCompile(`^[a-z]+(-[a-z]+)+[0-9]+$`)
-
 // networks groups the clusters by network and region, in a stable order.
 func (p *planner) networks() []*network {
 	clusters := slices.Clone(p.pkg.Clusters)
@@ -118,7 +115,7 @@ func (p *planner) networks() []*network {
 			continue
 		}
 		r := c.Region()
-		if !regionName.MatchString(r) {
+		if !facts.IsRegion(r) {
 			p.res.Error(c.Object, "spec.location", "cannot tell the region of %s from its location %q: set spec.location to a region or zone such as us-central1", results.Describe(c.Object), c.Spec.Location)
 			continue
 		}
@@ -254,13 +251,15 @@ func (p *planner) allowPriority(n *network, tag string) (int64, string) {
 		return *want, "set by " + p.src.Field("allowPriority")
 	}
 	if deny == nil {
-		return DefaultPriority, "GCP's default: the package has no deny-all egress rule for these nodes"
+		return gcp.DefaultPriority, "GCP's default: the package has no deny-all egress rule for these nodes"
 	}
-	if deny.Priority <= 0 {
-		p.res.Error(deny.Object, "spec.priority", "this deny-all egress rule has priority %d, so no allow can win over it: give it a larger number, such as 65534", deny.Priority)
+	if deny.Priority <= gcp.MinPriority {
+		// The suggestion is the last priority before GCP's implied rules.
+		p.res.Error(deny.Object, "spec.priority", "this deny-all egress rule has priority %d, so no allow can win over it: give it a larger number, such as %d",
+			deny.Priority, gcp.MaxPriority-1)
 		return 0, ""
 	}
-	prio := min(DefaultPriority, deny.Priority-1)
+	prio := min(gcp.DefaultPriority, deny.Priority-1)
 	return prio, fmt.Sprintf("wins over the deny-all egress rule %s at priority %d", results.Describe(deny.Object), deny.Priority)
 }
 
@@ -297,14 +296,14 @@ func (p *planner) routePriority(n *network) (int32, string) {
 	if vip == nil {
 		p.res.Warning(n.net.Object, "spec.deleteDefaultRoutesOnCreate",
 			"network %s deletes its default route and the package has no route to the Google API VIP (%s or %s): cloud-nat adds the route to the internet at priority %d, through which Google APIs are reached at their public addresses, outside the VIP; run private-google-access before cloud-nat (its route to the VIP's /30 is more specific, so it takes the VIP traffic whatever the priorities, and cloud-nat then keeps the internet route behind it)",
-			n, gcp.RestrictedVIP.IPv4, gcp.PrivateVIP.IPv4, DefaultPriority)
-		return DefaultPriority, "GCP's default: the package has no route to the Google API VIP yet"
+			n, gcp.RestrictedVIP.IPv4, gcp.PrivateVIP.IPv4, gcp.DefaultRoutePriority)
+		return gcp.DefaultRoutePriority, "GCP's default: the package has no route to the Google API VIP yet"
 	}
-	if vip.Priority >= 65535 {
-		p.res.Error(vip.Object, "spec.priority", "this route to the Google API VIP has priority 65535, the last, so the internet route cannot lose to it: give it a smaller number, such as 900")
+	if vip.Priority >= gcp.MaxPriority {
+		p.res.Error(vip.Object, "spec.priority", "this route to the Google API VIP has priority %d, the last, so the internet route cannot lose to it: give it a smaller number, such as 900", gcp.MaxPriority)
 		return 0, ""
 	}
-	prio := max(DefaultPriority, vip.Priority+1)
+	prio := max(gcp.DefaultRoutePriority, vip.Priority+1)
 	return prio, fmt.Sprintf("loses to the route %s to the Google API VIP at priority %d", results.Describe(vip.Object), vip.Priority)
 }
 

@@ -16,7 +16,6 @@ import (
 
 	"github.com/lockdown-krm/lockdown/internal/facts"
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
-	"github.com/lockdown-krm/lockdown/internal/owned"
 )
 
 // Name is the function's name, as in its image and binary.
@@ -27,19 +26,24 @@ const Name = "cluster-firewall"
 //go:embed README.md
 var README []byte
 
+// Metadata is the function's entry in the kpt function catalog's format
+// (image, description, tags, example packages), shown by --doc.
+//
+//go:embed metadata.yaml
+var Metadata []byte
+
 // Processor returns the function ready for fn.AsMain or fn.Run.
 func Processor() fn.ResourceListProcessor {
-	return krmfn.Processor[ClusterFirewall]{Kind: Kind, Defaults: defaults, Run: run}
+	return krmfn.Generator[ClusterFirewall]{Name: Name, Kind: Kind, Defaults: defaults, Plan: plan}.Processor()
 }
 
-func run(in krmfn.Input[ClusterFirewall]) fn.KubeObjects {
-	pkg := facts.Read(in.Items, in.Results)
-	owner := owned.OwnerOf(Name, in.Source.Object)
+func plan(run *krmfn.Run[ClusterFirewall]) krmfn.Plan {
+	in, pkg := run.Input, run.Package()
 	if len(pkg.Clusters) == 0 {
 		if !in.Results.HasErrors() {
 			in.Results.Info(nil, "", "no ContainerCluster in the package: no firewall rules to generate")
 		}
-		return owned.Reconcile(in.Items, owner, nil, in.Results) // prunes what an earlier run made
+		return krmfn.Plan{} // prunes what an earlier run made
 	}
 	if in.Config.NodeTag != "" && len(pkg.Clusters) > 1 {
 		in.Source.Error(in.Results, "nodeTag",
@@ -53,10 +57,7 @@ func run(in krmfn.Input[ClusterFirewall]) fn.KubeObjects {
 			desired = append(desired, t.build(in, ports)...)
 		}
 	}
-	if in.Results.HasErrors() {
-		return in.Items // dropped: the package stays as it was
-	}
-	return owned.Reconcile(in.Items, owner, desired, in.Results)
+	return krmfn.Plan{Desired: desired}
 }
 
 // sortedClusters orders clusters by namespace and name, so the generated

@@ -5,6 +5,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 )
 
 // Every rule name is a valid GCP name for every cluster name GKE allows
@@ -19,7 +22,7 @@ func TestRuleNames(t *testing.T) {
 		seen := map[string]string{}
 		for _, s := range suffixes {
 			name := ruleName(cluster, s)
-			if !gceName.MatchString(name) {
+			if !gcp.IsResourceName(name) {
 				t.Errorf("cluster %q, %s: %q is not a valid GCP name", cluster, s, name)
 			}
 			if other, dup := seen[name]; dup {
@@ -38,28 +41,28 @@ func TestRuleNames(t *testing.T) {
 
 func TestNormalizePorts(t *testing.T) {
 	for _, tc := range []struct {
-		in   Ports
+		in   []string
 		want []string
 	}{
-		{Ports{"443", "80", "443"}, []string{"80", "443"}},
-		{Ports{"8443", "8000-9000", "443"}, []string{"443", "8000-9000"}},
-		{Ports{"8000-8100", "8050-8200", "443", "444"}, []string{"443", "444", "8000-8200"}},
-		{Ports{" 22 ", "1-65535"}, []string{"1-65535"}},
+		{[]string{"443", "80", "443"}, []string{"80", "443"}},
+		{[]string{"8443", "8000-9000", "443"}, []string{"443", "8000-9000"}},
+		{[]string{"8000-8100", "8050-8200", "443", "444"}, []string{"443", "444", "8000-8200"}},
+		{[]string{" 22 ", "1-65535"}, []string{"1-65535"}},
 	} {
-		var ranges []portRange
-		for _, p := range tc.in {
-			r, problem := p.parse()
-			if problem != "" {
-				t.Fatalf("%q: %s", p, problem)
+		var ports fnconfig.Ports
+		for _, text := range tc.in {
+			p := fnconfig.ValueOf[fnconfig.Port](text)
+			if p.Err() != nil {
+				t.Fatalf("%q: %v", text, p.Err())
 			}
-			ranges = append(ranges, r)
+			ports = append(ports, p)
 		}
-		if diff := cmp.Diff(tc.want, normalize(ranges)); diff != "" {
+		if diff := cmp.Diff(tc.want, normalize(ports.Ranges())); diff != "" {
 			t.Errorf("%v (-want +got):\n%s", tc.in, diff)
 		}
 	}
-	for _, bad := range []Port{"", "0", "65536", "-1", "1-", "-", "2-1", "a", "1.5", "1-2-3"} {
-		if _, problem := bad.parse(); problem == "" {
+	for _, bad := range []string{"", "0", "65536", "-1", "1-", "-", "2-1", "a", "1.5", "1-2-3"} {
+		if fnconfig.ValueOf[fnconfig.Port](bad).Err() == nil {
 			t.Errorf("%q parsed", bad)
 		}
 	}

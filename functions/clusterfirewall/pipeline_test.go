@@ -171,7 +171,7 @@ func TestIAPTagMatchesBastion(t *testing.T) {
 			if diff := cmp.Diff(tags, targets); diff != "" || len(tags) != 1 {
 				t.Fatalf("bastion's tags and the IAP rule's targets differ (-bastion +cluster-firewall):\n%s", diff)
 			}
-			if want := gcp.BastionTag(tt.cluster); tags[0] != want || !gceName.MatchString(tags[0]) {
+			if want := gcp.BastionTag(tt.cluster); tags[0] != want || !gcp.IsNetworkTag(tags[0]) {
 				t.Errorf("tag %q, want gcp.BastionTag(%q) = %q, a valid network tag", tags[0], tt.cluster, want)
 			}
 		})

@@ -36,7 +36,7 @@ type clusterPlan struct {
 // each thing the package does not say.
 func planCluster(in krmfn.Input[ClusterFirewall], pkg *facts.Package, c *facts.Cluster) (*clusterPlan, bool) {
 	p := &clusterPlan{c: c}
-	if !gceName.MatchString(c.Name()) {
+	if !gcp.IsResourceName(c.Name()) {
 		in.Results.Error(c.Object, "metadata.name",
 			"%q cannot start the names of GCP firewall rules: a cluster name is lower-case letters, digits and hyphens, starting with a letter", c.Name())
 	}

@@ -7,12 +7,10 @@ import (
 	"strings"
 
 	"github.com/lockdown-krm/lockdown/internal/facts"
+	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
 )
-
-// The control plane reaches the nodes on 443 and the kubelet's 10250 in
-// any GKE cluster; webhook ports come on top.
-var masterPorts = []int32{443, 10250}
 
 // defaultHealthCheckPorts are opened to health checks when the package has
 // no load-balanced Service: the usual HTTP, HTTPS and Istio http2 ports.
@@ -47,22 +45,15 @@ func masterIngressPorts(in krmfn.Input[ClusterFirewall], pkg *facts.Package) []s
 			"webhook %s: %s, so the control plane may not be let through to it: add its target port to extraWebhookPorts in %s's config",
 			h.Name, h.Problem, Name)
 	}
-	ports := rangesOf(slices.Concat(masterPorts, facts.WebhookPorts(hooks)))
-	for _, p := range extra {
-		r, _ := p.parse() // validated
-		ports = append(ports, r)
-	}
-	return normalize(ports)
+	// The control plane reaches the nodes on GKE's own ports in any
+	// cluster; webhook ports come on top.
+	ports := rangesOf(slices.Concat(gcp.ControlPlanePorts, facts.WebhookPorts(hooks)))
+	return normalize(append(ports, extra.Ranges()...))
 }
 
 func healthCheckPorts(in krmfn.Input[ClusterFirewall], pkg *facts.Package) []string {
-	if len(in.Config.HealthCheckPorts) > 0 {
-		var ports []portRange
-		for _, p := range in.Config.HealthCheckPorts {
-			r, _ := p.parse() // validated
-			ports = append(ports, r)
-		}
-		return normalize(ports) // the config replaces discovery, warnings and all
+	if ports := in.Config.HealthCheckPorts; len(ports) > 0 {
+		return normalize(ports.Ranges()) // the config replaces discovery, warnings and all
 	}
 	services, problems := pkg.LoadBalanced()
 	for _, p := range problems {
@@ -82,10 +73,10 @@ func healthCheckPorts(in krmfn.Input[ClusterFirewall], pkg *facts.Package) []str
 	return normalize(rangesOf(found))
 }
 
-func rangesOf(ports []int32) []portRange {
-	out := make([]portRange, len(ports))
+func rangesOf(ports []int32) []gcp.PortRange {
+	out := make([]gcp.PortRange, len(ports))
 	for i, p := range ports {
-		out[i] = portRange{int(p), int(p)}
+		out[i] = gcp.PortRange{First: int(p), Last: int(p)}
 	}
 	return out
 }
@@ -93,15 +84,15 @@ func rangesOf(ports []int32) []portRange {
 // normalize sorts ports and merges overlapping ones, so that "8443" and
 // "8000-9000" become "8000-9000" and the list reads the same every run.
 // Adjacent ports stay apart: "443" and "444" are not "443-444".
-func normalize(ports []portRange) []string {
+func normalize(ports []gcp.PortRange) []string {
 	sorted := slices.Clone(ports)
-	slices.SortFunc(sorted, func(a, b portRange) int {
-		return cmp.Or(cmp.Compare(a.lo, b.lo), cmp.Compare(a.hi, b.hi))
+	slices.SortFunc(sorted, func(a, b gcp.PortRange) int {
+		return cmp.Or(cmp.Compare(a.First, b.First), cmp.Compare(a.Last, b.Last))
 	})
-	var merged []portRange
+	var merged []gcp.PortRange
 	for _, r := range sorted {
-		if n := len(merged); n > 0 && r.lo <= merged[n-1].hi {
-			merged[n-1].hi = max(merged[n-1].hi, r.hi)
+		if n := len(merged); n > 0 && r.First <= merged[n-1].Last {
+			merged[n-1].Last = max(merged[n-1].Last, r.Last)
 			continue
 		}
 		merged = append(merged, r)
@@ -121,10 +112,10 @@ func joinInts(ports []int32) string {
 	return strings.Join(s, ", ")
 }
 
-func joinPorts(ports Ports) string {
+func joinPorts(ports fnconfig.Ports) string {
 	s := make([]string, len(ports))
 	for i, p := range ports {
-		s[i] = string(p)
+		s[i] = p.Text
 	}
 	return strings.Join(s, ", ")
 }

@@ -18,17 +18,18 @@ type ClusterRanges struct {
 	// Cluster is the ContainerCluster's name; optional when the package
 	// has one cluster.
 	Cluster string `json:"cluster,omitempty"`
-	// NodeRange is the subnetwork's primary range.
-	NodeRange string `json:"nodeRange,omitempty"`
+	// NodeRange is the subnetwork's primary range, in the CIDR notation
+	// the subnetwork holds it in (fnconfig.CIDR: no bare address).
+	NodeRange fnconfig.CIDR `json:"nodeRange,omitempty"`
 	// PodRange and ServiceRange are the cluster's secondary ranges.
-	PodRange     string `json:"podRange,omitempty"`
-	ServiceRange string `json:"serviceRange,omitempty"`
+	PodRange     fnconfig.CIDR `json:"podRange,omitempty"`
+	ServiceRange fnconfig.CIDR `json:"serviceRange,omitempty"`
 }
 
 func (c *ClusterFirewall) checkClusterRanges(src fnconfig.Source, res *results.Collector) {
 	seen := map[string]int{}
 	for i, r := range c.ClusterRanges {
-		field := fmt.Sprintf("clusterRanges[%d]", i)
+		field := fnconfig.Index("clusterRanges", i)
 		if j, dup := seen[r.Cluster]; dup {
 			src.Error(res, field+".cluster", "clusterRanges[%d] already gives the ranges of cluster %q", j, r.Cluster)
 		}
@@ -36,15 +37,21 @@ func (c *ClusterFirewall) checkClusterRanges(src fnconfig.Source, res *results.C
 		if r.Cluster == "" && len(c.ClusterRanges) > 1 {
 			src.Error(res, field+".cluster", "name the cluster: with several entries each must say whose ranges they are")
 		}
-		for _, f := range [][2]string{{"nodeRange", r.NodeRange}, {"podRange", r.PodRange}, {"serviceRange", r.ServiceRange}} {
-			if f[1] == "" {
-				continue
-			}
-			if p, err := netip.ParsePrefix(f[1]); err != nil || !p.Addr().Is4() || p.Masked() != p {
-				src.Error(res, field+"."+f[0], "%q is not an IPv4 CIDR range without host bits, such as 10.4.0.0/14", f[1])
+		for _, f := range []struct {
+			key string
+			r   fnconfig.CIDR
+		}{{"nodeRange", r.NodeRange}, {"podRange", r.PodRange}, {"serviceRange", r.ServiceRange}} {
+			if f.r.IsSet() && !isIPv4Range(f.r.Prefix) {
+				src.Error(res, field+"."+f.key, "%q is not an IPv4 CIDR range without host bits, such as 10.4.0.0/14", f.r.Text)
 			}
 		}
 	}
+}
+
+// isIPv4Range reports whether p is a range a cluster's node, pod or
+// Service range can be: IPv4, without host bits.
+func isIPv4Range(p netip.Prefix) bool {
+	return p.IsValid() && p.Addr().Is4() && p.Masked() == p
 }
 
 // configuredRanges returns the config's entry for the cluster, if any.
@@ -64,7 +71,7 @@ type rangeSource struct {
 	what       string // "node", "pod", "Service"
 	key        string // clusterRanges field
 	fromPkg    netip.Prefix
-	configured string
+	configured fnconfig.CIDR
 	field      string // the cluster field the message points at
 	// unknownWhy says why the package does not know the range.
 	unknownWhy string
@@ -79,14 +86,14 @@ func intraRanges(in krmfn.Input[ClusterFirewall], pkg *facts.Package, c *facts.C
 	cfg, index, hasCfg := configuredRanges(in.Config, c, len(pkg.Clusters))
 	var out []netip.Prefix
 	for _, r := range rangeSources(c, cfg) {
-		key := fmt.Sprintf("clusterRanges[%d].%s", max(index, 0), r.key)
+		key := fnconfig.Index("clusterRanges", max(index, 0)) + "." + r.key
 		switch {
-		case r.fromPkg.IsValid() && r.configured != "" && netip.MustParsePrefix(r.configured) != r.fromPkg.Masked():
-			in.Source.Error(in.Results, key, "ContainerCluster %s's %s range is %s in the package, not %s: remove %s from the config (the package already says)", c.Name(), r.what, r.fromPkg, r.configured, r.key)
+		case r.fromPkg.IsValid() && r.configured.IsSet() && r.configured.Prefix != r.fromPkg.Masked():
+			in.Source.Error(in.Results, key, "ContainerCluster %s's %s range is %s in the package, not %s: remove %s from the config (the package already says)", c.Name(), r.what, r.fromPkg, r.configured.Text, r.key)
 		case r.fromPkg.IsValid():
 			out = append(out, r.fromPkg.Masked())
-		case hasCfg && r.configured != "":
-			out = append(out, netip.MustParsePrefix(r.configured))
+		case hasCfg && r.configured.IsSet():
+			out = append(out, r.configured.Prefix)
 		default:
 			in.Results.Error(c.Object, r.field, "the %s range of ContainerCluster %s is unknown: %s", r.what, c.Name(), r.unknownWhy)
 		}

@@ -48,7 +48,7 @@ func (p *clusterPlan) rules(cfg *ClusterFirewall, ports packagePorts) []rule {
 		p.deny(cfg, denyEgress, "0.0.0.0/0", "Deny all egress from the nodes of cluster %s; the allows of %s win over it on priority."),
 		p.allow(cfg, allowVIP, Egress, vipRanges(p.vips, false), "tcp", []string{"443"},
 			"Allow the nodes of cluster %s to reach Google APIs through %s.", name, vipHosts(p.vips)),
-		p.allow(cfg, allowMasterEgress, Egress, []netip.Prefix{p.master}, "tcp", portsOf(masterPorts),
+		p.allow(cfg, allowMasterEgress, Egress, []netip.Prefix{p.master}, "tcp", portsOf(gcp.ControlPlanePorts),
 			"Allow the nodes of cluster %s to reach its control plane.", name),
 		p.allow(cfg, allowMasterIngress, Ingress, []netip.Prefix{p.master}, "tcp", ports.master,
 			"Allow the control plane of cluster %s to reach the kubelet and the admission webhooks on its nodes.", name),
@@ -101,17 +101,11 @@ func (p *clusterPlan) extraRule(cfg *ClusterFirewall, e ExtraAllow) rule {
 	if e.Priority != nil {
 		r.priority = *e.Priority
 	}
-	for _, s := range e.Ranges {
-		pr, _ := gcp.ParseRange(strings.TrimSpace(s)) // validated
-		r.ranges = append(r.ranges, pr)
+	for _, c := range e.Ranges {
+		r.ranges = append(r.ranges, c.Prefix)
 	}
-	var ports []portRange
-	for _, port := range e.Ports {
-		pr, _ := port.parse() // validated
-		ports = append(ports, pr)
-	}
-	if len(ports) > 0 {
-		r.ports = normalize(ports)
+	if len(e.Ports) > 0 {
+		r.ports = normalize(e.Ports.Ranges())
 	}
 	return r
 }

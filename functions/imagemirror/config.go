@@ -2,7 +2,6 @@ package imagemirror
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
 	"github.com/lockdown-krm/lockdown/internal/images"
@@ -41,7 +40,7 @@ type ImagePath = images.Path
 // Validate checks every field before anything runs; the mirror is
 // normalized (a final slash dropped).
 func (c *ImageMirror) Validate(src fnconfig.Source, res *results.Collector) {
-	c.Mirror = strings.TrimSuffix(strings.TrimSpace(c.Mirror), "/")
+	c.Mirror = images.NormalizeMirror(c.Mirror)
 	switch {
 	case c.Mirror == "" && !c.CheckOnly:
 		src.Error(res, "mirror", "set mirror to a repository the private nodes can pull from, for example us-docker.pkg.dev/PROJECT/mirror (or set checkOnly: true to only report)")

@@ -18,7 +18,6 @@ import (
 
 	"github.com/lockdown-krm/lockdown/internal/images"
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
-	"github.com/lockdown-krm/lockdown/internal/owned"
 	"github.com/lockdown-krm/lockdown/internal/results"
 	"github.com/lockdown-krm/lockdown/internal/yamledit"
 )
@@ -31,13 +30,21 @@ const Name = "image-mirror"
 //go:embed README.md
 var README []byte
 
+// Metadata is the function's entry in the kpt function catalog's format
+// (image, description, tags, example packages), shown by --doc.
+//
+//go:embed metadata.yaml
+var Metadata []byte
+
 // Processor returns the function ready for fn.AsMain or fn.Run.
 func Processor() fn.ResourceListProcessor {
-	return krmfn.Processor[ImageMirror]{
+	return krmfn.Generator[ImageMirror]{
+		Name:     Name,
 		Kind:     Kind,
 		Defaults: func() ImageMirror { return ImageMirror{} },
-		Run:      run,
-	}
+		Owner:    owner,
+		Plan:     plan,
+	}.Processor()
 }
 
 // use is one image field and what becomes of it.
@@ -49,18 +56,18 @@ type use struct {
 	dst     reference.Named // nil: the image stays
 }
 
-func run(in krmfn.Input[ImageMirror]) fn.KubeObjects {
-	cfg := in.Config
+func plan(run *krmfn.Run[ImageMirror]) krmfn.Plan {
+	in, cfg := run.Input, run.Config
 	uses := find(in)
 	copies := map[string]Copy{}
 	var rewrites []*use
 	for _, u := range uses {
-		switch {
-		case images.UnderMirror(cfg.Mirror, u.named):
+		switch reach := images.Reachable(u.named, cfg.Mirror, cfg.AllowedRegistries); {
+		case reach == images.FromMirror:
 			if src, ok := sourceOf(cfg.Mirror, u.named); ok {
 				copies[src.String()] = Copy{Source: src.String(), Destination: u.named.String()}
 			}
-		case images.GoogleRegistry(reference.Domain(u.named)) || slices.ContainsFunc(cfg.AllowedRegistries, func(e string) bool { return images.Allowed(e, u.named) }):
+		case reach != images.Unreachable:
 		case cfg.CheckOnly:
 			in.Results.Report(fn.Error, u.subject, u.field.Path,
 				"image %q comes from %s, which private nodes cannot reach: mirror it (set mirror and leave checkOnly off) or list the registry in allowedRegistries",
@@ -77,11 +84,11 @@ func run(in krmfn.Input[ImageMirror]) fn.KubeObjects {
 		}
 	}
 	if in.Results.HasErrors() {
-		return in.Items
+		return krmfn.Plan{}
 	}
 	if cfg.CheckOnly {
 		in.Results.Info(nil, "", "image fields checked: %d; every image comes from a registry the private nodes can reach", len(uses))
-		return in.Items
+		return krmfn.Plan{Unchanged: true}
 	}
 	list := make([]Copy, 0, len(copies))
 	for _, c := range copies {
@@ -91,40 +98,33 @@ func run(in krmfn.Input[ImageMirror]) fn.KubeObjects {
 	desired, err := generate(cfg, list)
 	if err != nil {
 		in.Results.Error(nil, "", "cannot build the copy plan: %v", err)
-		return in.Items
+		return krmfn.Plan{}
 	}
-	items := owned.Reconcile(in.Items, owner(in.Source.Object), desired, in.Results)
-	if in.Results.HasErrors() {
-		return in.Items // nothing is touched when anything is wrong
-	}
-	rewrite(rewrites, in.Results)
-	if len(list) == 0 {
-		in.Results.Info(nil, "", "no image needs mirroring: every image comes from a registry the private nodes can reach")
-	}
-	return items
+	return krmfn.Plan{Desired: desired, Finish: func(fn.KubeObjects) {
+		rewrite(rewrites, in.Results)
+		if len(list) == 0 {
+			in.Results.Info(nil, "", "no image needs mirroring: every image comes from a registry the private nodes can reach")
+		}
+	}}
 }
 
-// find parses every image field of the package; a reference that does not
-// parse is an error result naming the object and the field.
+// find reads every image field of the package (images.Table.ImagesOf,
+// lint's reading too); a field that is not a reference is an error result
+// naming the object and the field.
 func find(in krmfn.Input[ImageMirror]) []*use {
 	table := images.NewTable(in.Config.ImagePaths)
 	var out []*use
 	for _, obj := range in.Items {
-		found, problems := table.FieldsOf(obj)
+		found, problems := table.ImagesOf(obj)
 		if len(found)+len(problems) == 0 {
 			continue
 		}
 		subject := results.SubjectOf(obj)
 		for _, p := range problems {
-			in.Results.Report(fn.Error, subject, p.Path, "%s: %s is not a string: give the image as name[:tag][@digest]", subject.Describe("object"), p.Path)
+			in.Results.Report(fn.Error, subject, p.Path, "%s: %s", subject.Describe("object"), p.Message)
 		}
-		for _, f := range found {
-			named, err := reference.ParseNormalizedNamed(f.Node.Value)
-			if err != nil {
-				in.Results.Report(fn.Error, subject, f.Path, "%s: %s is %q, which is not an image reference: %v", subject.Describe("object"), f.Path, f.Node.Value, err)
-				continue
-			}
-			out = append(out, &use{obj: obj, subject: subject, field: f, named: named})
+		for _, img := range found {
+			out = append(out, &use{obj: obj, subject: subject, field: img.Field, named: img.Named})
 		}
 	}
 	return out
@@ -145,9 +145,9 @@ func rewrite(rewrites []*use, res *results.Collector) {
 			for _, u := range byObj[obj] {
 				old := u.field.Node.Value
 				u.field.Node.Value, u.field.Node.Tag = u.dst.String(), yaml.NodeTagString
-				if strings.Contains(u.field.Node.LineComment, "kpt-set:") {
+				if marker := yamledit.SetterMarkerOn(u.field.Node); marker != "" {
 					res.Report(fn.Warning, u.subject, u.field.Path, "rewritten from %q to %q, but the field has the setter marker %q: change the setter's value instead, or apply-setters will undo this",
-						old, u.dst.String(), strings.TrimSpace(u.field.Node.LineComment))
+						old, u.dst.String(), marker)
 					continue
 				}
 				res.Report(fn.Info, u.subject, u.field.Path, "rewritten from %q to %q: %s is not reachable from private nodes", old, u.dst.String(), reference.Domain(u.named))

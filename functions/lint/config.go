@@ -34,7 +34,7 @@ type Lint struct {
 // Validate checks every field before anything runs; the mirror is
 // normalized (a final slash dropped).
 func (c *Lint) Validate(src fnconfig.Source, res *results.Collector) {
-	c.Mirror = strings.TrimSuffix(strings.TrimSpace(c.Mirror), "/")
+	c.Mirror = images.NormalizeMirror(c.Mirror)
 	if c.Mirror != "" {
 		if problem := images.CheckMirror(c.Mirror); problem != "" {
 			src.Error(res, "mirror", "%s", problem)
@@ -59,7 +59,7 @@ func (c *Lint) disabled(name string) bool { return slices.Contains(c.Disable, na
 // listField is the path of a list entry: name[i] in the typed config, the
 // key itself in a ConfigMap, where the list is one comma-separated string.
 func listField(src fnconfig.Source, name string, i int) string {
-	if src.Field("") == "data." {
+	if src.IsConfigMap() {
 		return name
 	}
 	return fmt.Sprintf("%s[%d]", name, i)

@@ -22,6 +22,7 @@ import (
 	"github.com/lockdown-krm/lockdown/functions/vpcsc"
 	"github.com/lockdown-krm/lockdown/internal/facts"
 	"github.com/lockdown-krm/lockdown/internal/fntest"
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
@@ -70,7 +71,7 @@ func TestBlueprintRendersClean(t *testing.T) {
 func TestBlueprintWithKubeflowRendersClean(t *testing.T) {
 	kubeflow := fntest.KubeflowCorpus(t)
 	for _, obj := range kubeflow {
-		_ = obj.SetAnnotation(results.PathAnnotation, "kubeflow/manifests.yaml")
+		_ = obj.SetAnnotation(fn.PathAnnotation, "kubeflow/manifests.yaml")
 	}
 	items, lintConfig := renderBlueprint(t, kubeflow)
 	errors := 0
@@ -99,7 +100,7 @@ func TestKubeflowWithoutClusterFirewall(t *testing.T) {
 	kubeflow := fntest.KubeflowCorpus(t)
 	var want []int32
 	for _, p := range facts.WebhookPorts(facts.Webhooks(kubeflow, &results.Collector{})) {
-		if !slices.Contains(gkeMasterPorts, p) {
+		if !slices.Contains(gcp.ControlPlanePorts, p) {
 			want = append(want, p)
 		}
 	}
@@ -239,7 +240,7 @@ func readPackage(t *testing.T, dir string) fn.KubeObjects {
 		}
 		rel, _ := filepath.Rel(dir, path)
 		for _, obj := range objs {
-			_ = obj.SetAnnotation(results.PathAnnotation, filepath.ToSlash(rel))
+			_ = obj.SetAnnotation(fn.PathAnnotation, filepath.ToSlash(rel))
 		}
 		items = append(items, objs...)
 		return nil

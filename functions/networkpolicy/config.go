@@ -1,7 +1,6 @@
 package networkpolicy
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -79,19 +78,19 @@ func (c *NetworkPolicyConfig) Validate(src fnconfig.Source, res *results.Collect
 	for i, ns := range c.SkipNamespaces {
 		name := strings.TrimSuffix(ns, "*")
 		if name == "" && ns == "*" {
-			src.Error(res, fmt.Sprintf("skipNamespaces[%d]", i), "%q would skip every namespace: list the namespaces to leave alone", ns)
+			src.Error(res, fnconfig.Index("skipNamespaces", i), "%q would skip every namespace: list the namespaces to leave alone", ns)
 			continue
 		}
 		if msgs := validation.IsDNS1123Label(strings.TrimSuffix(name, "-")); len(msgs) > 0 && name != "" {
-			src.Error(res, fmt.Sprintf("skipNamespaces[%d]", i), "%q is not a namespace name (or a prefix ending in *): %s", ns, strings.Join(msgs, "; "))
+			src.Error(res, fnconfig.Index("skipNamespaces", i), "%q is not a namespace name (or a prefix ending in *): %s", ns, strings.Join(msgs, "; "))
 		}
 	}
 	seen := map[string]int{}
 	for i, a := range c.Allows {
-		a.validate(src, fmt.Sprintf("allows[%d]", i), res)
+		a.validate(src, fnconfig.Index("allows", i), res)
 		key := a.Namespace + "/" + a.Name
 		if j, dup := seen[key]; dup && a.Name != "" {
-			src.Error(res, fmt.Sprintf("allows[%d].name", i), "allow %q in namespace %q is declared twice (also allows[%d]): give each allow its own name", a.Name, a.Namespace, j)
+			src.Error(res, fnconfig.Index("allows", i)+".name", "allow %q in namespace %q is declared twice (also allows[%d]): give each allow its own name", a.Name, a.Namespace, j)
 		}
 		seen[key] = i
 	}
@@ -113,7 +112,7 @@ func (a *Allow) validate(src fnconfig.Source, path string, res *results.Collecto
 	}
 	checkLabels(src, path+".podSelector", a.PodSelector, res)
 	for i, p := range a.From {
-		pp := fmt.Sprintf("%s.from[%d]", path, i)
+		pp := fnconfig.Index(path+".from", i)
 		if len(p.Pods) == 0 && len(p.Namespaces) == 0 {
 			src.Error(res, pp, "empty peer: give pods (labels of the source pods), namespaces (labels of the source namespaces) or both; leave out from to allow every source")
 		}
@@ -124,7 +123,7 @@ func (a *Allow) validate(src fnconfig.Source, path string, res *results.Collecto
 		}
 	}
 	for i, p := range a.Ports {
-		pp := fmt.Sprintf("%s.ports[%d]", path, i)
+		pp := fnconfig.Index(path+".ports", i)
 		if p.Protocol != "" && !slices.Contains([]string{"TCP", "UDP", "SCTP"}, p.Protocol) {
 			src.Error(res, pp+".protocol", "unknown protocol %q: use TCP (the default), UDP or SCTP, in upper case", p.Protocol)
 		}

@@ -14,7 +14,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
-	"github.com/lockdown-krm/lockdown/internal/owned"
+	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
 // Name is the function's name, as in its image and binary.
@@ -25,54 +25,58 @@ const Name = "network-policy"
 //go:embed README.md
 var README []byte
 
+// Metadata is the function's entry in the kpt function catalog's format
+// (image, description, tags, example packages), shown by --doc.
+//
+//go:embed metadata.yaml
+var Metadata []byte
+
 // Processor returns the function ready for fn.AsMain or fn.Run.
 func Processor() fn.ResourceListProcessor {
-	return krmfn.Processor[NetworkPolicyConfig]{
+	return krmfn.Generator[NetworkPolicyConfig]{
+		Name:     Name,
 		Kind:     Kind,
 		Defaults: defaults,
-		Run:      run,
-	}
+		Plan:     plan,
+	}.Processor()
 }
 
-func run(in krmfn.Input[NetworkPolicyConfig]) fn.KubeObjects {
-	owner := owned.OwnerOf(Name, in.Source.Object)
-	pkg := read(in.Items)
-	g := &generator{cfg: in.Config, res: in.Results}
+func plan(run *krmfn.Run[NetworkPolicyConfig]) krmfn.Plan {
+	cfg := run.Config
+	pkg := read(run.Items)
+	g := &generator{cfg: cfg, res: run.Results}
 	var fenced, skipped []string
 	for _, ns := range pkg.namespaceNames() {
-		if isSkipped(ns, in.Config.SkipNamespaces) {
+		if isSkipped(ns, cfg.SkipNamespaces) {
 			skipped = append(skipped, ns)
 			continue
 		}
 		fenced = append(fenced, ns)
 		g.namespace(ns, pkg)
 	}
-	if in.Config.KubeflowDefaults {
-		g.kubeflow(pkg, in.Config.SkipNamespaces)
+	if cfg.KubeflowDefaults {
+		g.kubeflow(pkg, cfg.SkipNamespaces)
 	}
-	for _, a := range in.Config.Allows {
+	for _, a := range cfg.Allows {
 		g.allow(a)
 	}
-	if in.Results.HasErrors() {
-		return in.Items
-	}
-	out := owned.Reconcile(in.Items, owner, g.out, in.Results)
-	if in.Results.HasErrors() {
-		return out
-	}
+	return krmfn.Plan{Desired: g.out, Finish: func(fn.KubeObjects) { summarize(run.Results, cfg, fenced, skipped) }}
+}
+
+// summarize says which namespaces are fenced and which were skipped.
+func summarize(res *results.Collector, cfg *NetworkPolicyConfig, fenced, skipped []string) {
 	if len(fenced) == 0 {
-		in.Results.Info(nil, "", "no namespace to fence in the package (no Namespace and no namespaced workload outside the skipped namespaces)")
+		res.Info(nil, "", "no namespace to fence in the package (no Namespace and no namespaced workload outside the skipped namespaces)")
 	} else {
 		kinds := "ingress"
-		if in.Config.DenyEgress {
+		if cfg.DenyEgress {
 			kinds = "ingress and egress"
 		}
-		in.Results.Info(nil, "", "default-deny of %s in %s: %s", kinds, count(len(fenced), "namespace"), strings.Join(fenced, ", "))
+		res.Info(nil, "", "default-deny of %s in %s: %s", kinds, count(len(fenced), "namespace"), strings.Join(fenced, ", "))
 	}
 	if len(skipped) > 0 {
-		in.Results.Info(nil, "", "skipped system or listed namespaces: %s", strings.Join(skipped, ", "))
+		res.Info(nil, "", "skipped system or listed namespaces: %s", strings.Join(skipped, ", "))
 	}
-	return out
 }
 
 // systemNamespaces get no default-deny: GKE, Config Sync and Config

@@ -31,7 +31,7 @@ type pkgFacts struct {
 func read(items fn.KubeObjects) *pkgFacts {
 	p := &pkgFacts{namespaces: map[string]*fn.KubeObject{}, denies: map[string]map[string]*fn.KubeObject{}}
 	for _, obj := range items {
-		if ours(obj) || obj.GetAnnotation("config.kubernetes.io/local-config") == "true" {
+		if ours(obj) || owned.IsLocalConfig(obj) {
 			continue
 		}
 		group, _ := fn.ParseGroupVersion(obj.GetAPIVersion())

@@ -9,7 +9,7 @@ import (
 	psaapi "k8s.io/pod-security-admission/api"
 
 	"github.com/lockdown-krm/lockdown/internal/kcc"
-	"github.com/lockdown-krm/lockdown/internal/podsecurity"
+	"github.com/lockdown-krm/lockdown/internal/pssconfig"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
@@ -84,12 +84,8 @@ const (
 var everyImage = []string{"*"}
 
 // policies builds one ClusterPolicy per control of the configured level.
-func policies(cfg *podsecurity.PodSecurity, version string, res *results.Collector) []*fn.KubeObject {
-	exclude, err := exemptionFilters(cfg)
-	if err != nil {
-		res.Error(nil, "", "cannot build the exemptions: %v; this is a bug, please report it", err)
-		return nil
-	}
+func policies(cfg *pssconfig.PodSecurity, version string, res *results.Collector) []*fn.KubeObject {
+	exclude := exemptionFilters(cfg)
 	var out []*fn.KubeObject
 	for _, c := range controlsOf(psaapi.Level(cfg.Level)) {
 		if obj := kcc.Build(res, policyFor(c, cfg, version, exclude)); obj != nil {
@@ -99,7 +95,7 @@ func policies(cfg *podsecurity.PodSecurity, version string, res *results.Collect
 	return out
 }
 
-func policyFor(c control, cfg *podsecurity.PodSecurity, version string, exclude *matchAny) *clusterPolicy {
+func policyFor(c control, cfg *pssconfig.PodSecurity, version string, exclude *matchAny) *clusterPolicy {
 	annotations := map[string]string{
 		titleAnnotation:    c.Title,
 		categoryAnnotation: fmt.Sprintf("Pod Security Standards (%s)", titleCase(string(c.Level))),
@@ -151,7 +147,7 @@ func otherControls(c control) []pssExclude {
 // Jobs of a CronJob (name-<time>) and their Pods (name-...), which an
 // exact name would leave to the policy, and Enforce would then block the
 // exempt workload's pods.
-func exemptionFilters(cfg *podsecurity.PodSecurity) (*matchAny, error) {
+func exemptionFilters(cfg *pssconfig.PodSecurity) *matchAny {
 	var filters []resourceFilter
 	if len(cfg.ExemptNamespaces) > 0 {
 		var namespaces []string
@@ -168,20 +164,16 @@ func exemptionFilters(cfg *podsecurity.PodSecurity) (*matchAny, error) {
 		filters = append(filters, resourceFilter{Resources: resourceDescription{Names: names}})
 	}
 	for _, e := range cfg.ExemptLabels {
-		sel, err := e.LabelSelector()
-		if err != nil {
-			return nil, fmt.Errorf("selector %q: %w", e.Selector, err) // validated before
-		}
-		filters = append(filters, resourceFilter{Resources: resourceDescription{Selector: sel}})
+		filters = append(filters, resourceFilter{Resources: resourceDescription{Selector: e.Selector.Structured}})
 	}
 	if len(filters) == 0 {
-		return nil, nil
+		return nil
 	}
-	return &matchAny{Any: filters}, nil
+	return &matchAny{Any: filters}
 }
 
 // exemptionsText is the exemptions annotation: one line per exemption.
-func exemptionsText(cfg *podsecurity.PodSecurity) string {
+func exemptionsText(cfg *pssconfig.PodSecurity) string {
 	var lines []string
 	for _, e := range cfg.ExemptNamespaces {
 		lines = append(lines, fmt.Sprintf("namespace %s: %s", e.Namespace, e.Reason))
@@ -190,7 +182,7 @@ func exemptionsText(cfg *podsecurity.PodSecurity) string {
 		lines = append(lines, fmt.Sprintf("name %s (and %s-*): %s", e.Name, e.Name, e.Reason))
 	}
 	for _, e := range cfg.ExemptLabels {
-		lines = append(lines, fmt.Sprintf("labels %s: %s", e.Selector, e.Reason))
+		lines = append(lines, fmt.Sprintf("labels %s: %s", e.Selector.Text, e.Reason))
 	}
 	return strings.Join(lines, "\n")
 }

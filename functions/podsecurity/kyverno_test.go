@@ -18,7 +18,7 @@ import (
 
 	"github.com/lockdown-krm/lockdown/internal/crdschema"
 	"github.com/lockdown-krm/lockdown/internal/fntest"
-	"github.com/lockdown-krm/lockdown/internal/podsecurity"
+	"github.com/lockdown-krm/lockdown/internal/pssconfig"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
@@ -142,7 +142,7 @@ func (m kyvernoMapping) allowedAtBaseline(name string) bool {
 func TestPoliciesFollowKyvernoRules(t *testing.T) {
 	m := readKyvernoMapping(t)
 	for _, level := range []psaapi.Level{psaapi.LevelBaseline, psaapi.LevelRestricted} {
-		cfg := podsecurity.Defaults()
+		cfg := pssconfig.Defaults()
 		cfg.Level = string(level)
 		var res results.Collector
 		objs := policies(&cfg, "latest", &res)

@@ -8,7 +8,8 @@ import (
 	psaapi "k8s.io/pod-security-admission/api"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/lockdown-krm/lockdown/internal/podsecurity"
+	"github.com/lockdown-krm/lockdown/internal/owned"
+	"github.com/lockdown-krm/lockdown/internal/pssconfig"
 	"github.com/lockdown-krm/lockdown/internal/results"
 	"github.com/lockdown-krm/lockdown/internal/yamledit"
 )
@@ -48,7 +49,7 @@ type namespacePlan struct {
 
 // planNamespaces decides the Pod Security Admission labels of every
 // Namespace of the package.
-func planNamespaces(items fn.KubeObjects, cfg *podsecurity.PodSecurity, res *results.Collector) []*namespacePlan {
+func planNamespaces(items fn.KubeObjects, cfg *pssconfig.PodSecurity, res *results.Collector) []*namespacePlan {
 	var plans []*namespacePlan
 	for _, obj := range items {
 		if !isNamespace(obj) {
@@ -62,9 +63,10 @@ func planNamespaces(items fn.KubeObjects, cfg *podsecurity.PodSecurity, res *res
 	return plans
 }
 
+// isNamespace tells whether obj is a Namespace that will be applied: one
+// that is not local-config (owned.IsLocalConfig).
 func isNamespace(obj *fn.KubeObject) bool {
-	return obj.GetAPIVersion() == "v1" && obj.GetKind() == "Namespace" &&
-		obj.GetAnnotation("config.kubernetes.io/local-config") != "true"
+	return obj.GetAPIVersion() == "v1" && obj.GetKind() == "Namespace" && !owned.IsLocalConfig(obj)
 }
 
 // editableMetadata reports labels or annotations that are not maps of
@@ -80,7 +82,7 @@ func editableMetadata(obj *fn.KubeObject, res *results.Collector) bool {
 	return ok
 }
 
-func planNamespace(obj *fn.KubeObject, cfg *podsecurity.PodSecurity, res *results.Collector) *namespacePlan {
+func planNamespace(obj *fn.KubeObject, cfg *pssconfig.PodSecurity, res *results.Collector) *namespacePlan {
 	p := &namespacePlan{obj: obj, subject: results.SubjectOf(obj), final: map[string]string{}}
 	current := obj.GetLabels()
 	exemption, exempt := cfg.NamespaceExemption(obj.GetName())
@@ -98,11 +100,11 @@ func planNamespace(obj *fn.KubeObject, cfg *podsecurity.PodSecurity, res *result
 		switch {
 		case mode == modeEnforce && exempt:
 			want = string(psaapi.LevelPrivileged)
-		case mode == modeEnforce && cfg.ValidationFailureAction == podsecurity.Audit:
+		case mode == modeEnforce && cfg.ValidationFailureAction == pssconfig.Audit:
 			p.auditOnlyEnforce(current, wasExempt, res)
 			continue
 		}
-		p.mode(mode, want, cfg.Version, current, exempt, wasExempt, res)
+		p.mode(mode, want, cfg.Version.Text, current, exempt, wasExempt, res)
 	}
 	return p
 }
@@ -206,14 +208,14 @@ func (p *namespacePlan) summary() string {
 // warnUnexpressible warns about every workload that a name or label
 // exemption exempts in a labelled, not exempt namespace: Pod Security
 // Admission labels apply to the whole namespace and cannot exempt it.
-func warnUnexpressible(items fn.KubeObjects, cfg *podsecurity.PodSecurity, plans []*namespacePlan, res *results.Collector) {
+func warnUnexpressible(items fn.KubeObjects, cfg *pssconfig.PodSecurity, plans []*namespacePlan, res *results.Collector) {
 	labelled := map[string]bool{}
 	for _, p := range plans {
 		labelled[p.obj.GetName()] = true
 	}
 	for _, obj := range items {
 		ns := obj.GetNamespace()
-		if _, workload := podsecurity.TemplatePath(obj, cfg.PodTemplatePaths); !workload || !labelled[ns] {
+		if _, workload := pssconfig.TemplatePath(obj, cfg.PodTemplatePaths); !workload || !labelled[ns] {
 			continue
 		}
 		if _, nsExempt := cfg.NamespaceExemption(ns); nsExempt {

@@ -9,14 +9,13 @@ package podsecurity
 
 import (
 	_ "embed"
-	"fmt"
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
+	"github.com/lockdown-krm/lockdown/internal/fnconfig"
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
-	"github.com/lockdown-krm/lockdown/internal/owned"
-	"github.com/lockdown-krm/lockdown/internal/podsecurity"
+	"github.com/lockdown-krm/lockdown/internal/pssconfig"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
@@ -28,74 +27,75 @@ const Name = "pod-security"
 //go:embed README.md
 var README []byte
 
+// Metadata is the function's entry in the kpt function catalog's format
+// (image, description, tags, example packages), shown by --doc.
+//
+//go:embed metadata.yaml
+var Metadata []byte
+
 // Processor returns the function ready for fn.AsMain or fn.Run.
 func Processor() fn.ResourceListProcessor {
-	return krmfn.Processor[podsecurity.PodSecurity]{
-		Kind:     podsecurity.Kind,
-		Defaults: podsecurity.Defaults,
-		Run:      run,
-	}
+	return krmfn.Generator[pssconfig.PodSecurity]{
+		Name:     Name,
+		Kind:     pssconfig.Kind,
+		Defaults: pssconfig.Defaults,
+		Plan:     plan,
+	}.Processor()
 }
 
-func run(in krmfn.Input[podsecurity.PodSecurity]) fn.KubeObjects {
-	cfg := in.Config
+func plan(run *krmfn.Run[pssconfig.PodSecurity]) krmfn.Plan {
+	in, cfg := run.Input, run.Config
 	var desired []*fn.KubeObject
-	kyverno := cfg.Output == podsecurity.OutputKyverno || cfg.Output == podsecurity.OutputBoth
+	kyverno := cfg.Output == pssconfig.OutputKyverno || cfg.Output == pssconfig.OutputBoth
 	if kyverno {
 		version, err := kyvernoVersion(cfg.Version)
 		if err != nil {
 			in.Source.Error(in.Results, "version", "%v", err)
-			return in.Items
+			return krmfn.Plan{}
 		}
-		if version != cfg.Version {
+		if version != cfg.Version.Text {
 			in.Results.Info(in.Source.Object, in.Source.Field("version"), "the Kyverno policies say version %s: Kyverno %s accepts no newer pinned version, and the standard is the same at %s and %s",
-				version, KyvernoVersion, version, cfg.Version)
+				version, KyvernoVersion, version, cfg.Version.Text)
 		}
 		desired = policies(cfg, version, in.Results)
 	}
 	var plans []*namespacePlan
-	if cfg.Output == podsecurity.OutputPSALabels || cfg.Output == podsecurity.OutputBoth {
+	if cfg.Output == pssconfig.OutputPSALabels || cfg.Output == pssconfig.OutputBoth {
 		plans = planNamespaces(in.Items, cfg, in.Results)
 	}
-	if in.Results.HasErrors() {
-		return in.Items
-	}
-	out := owned.Reconcile(in.Items, owned.OwnerOf(Name, in.Source.Object), desired, in.Results)
-	if in.Results.HasErrors() {
-		return out
-	}
-	for _, p := range plans {
-		if err := p.apply(); err != nil {
-			in.Results.Report(fn.Error, p.subject, "metadata.labels", "cannot write the Pod Security Admission labels: %v", err)
+	return krmfn.Plan{Desired: desired, Finish: func(fn.KubeObjects) {
+		for _, p := range plans {
+			if err := p.apply(); err != nil {
+				in.Results.Report(fn.Error, p.subject, "metadata.labels", "cannot write the Pod Security Admission labels: %v", err)
+			}
 		}
-	}
-	report(in, kyverno, len(desired), plans)
-	return out
+		report(in, kyverno, len(desired), plans)
+	}}
 }
 
 // report says what was written and which exemptions apply, with their
 // reasons, so that a reviewer of the render sees every exemption.
-func report(in krmfn.Input[podsecurity.PodSecurity], kyverno bool, policies int, plans []*namespacePlan) {
+func report(in krmfn.Input[pssconfig.PodSecurity], kyverno bool, policies int, plans []*namespacePlan) {
 	cfg, res := in.Config, in.Results
 	for i, e := range cfg.ExemptNamespaces {
-		field := in.Source.Field(fmt.Sprintf("exemptNamespaces[%d]", i))
-		if in.Source.Field("") == "data." {
+		field := in.Source.Field(fnconfig.Index("exemptNamespaces", i))
+		if in.Source.IsConfigMap() {
 			field = in.Source.Field("exemptNamespaces") // one text, "ns=reason,ns2=reason2"
 		}
 		res.Info(in.Source.Object, field, "namespace %s is exempt: %s", e.Namespace, e.Reason)
 	}
 	for i, e := range cfg.ExemptNames {
-		res.Info(in.Source.Object, in.Source.Field(fmt.Sprintf("exemptNames[%d]", i)), "name %s is exempt (in Kyverno also %s-*, what its controller creates): %s", e.Name, e.Name, e.Reason)
+		res.Info(in.Source.Object, in.Source.Field(fnconfig.Index("exemptNames", i)), "name %s is exempt (in Kyverno also %s-*, what its controller creates): %s", e.Name, e.Name, e.Reason)
 	}
 	for i, e := range cfg.ExemptLabels {
-		res.Info(in.Source.Object, in.Source.Field(fmt.Sprintf("exemptLabels[%d]", i)), "labels %s are exempt: %s", e.Selector, e.Reason)
+		res.Info(in.Source.Object, in.Source.Field(fnconfig.Index("exemptLabels", i)), "labels %s are exempt: %s", e.Selector.Text, e.Reason)
 	}
 	lv := cfg.LevelVersion()
 	if kyverno {
 		res.Info(nil, "", "%d Kyverno ClusterPolicies for the %s Pod Security Standard, failureAction %s", policies, lv, cfg.ValidationFailureAction)
 		warnBroadNames(in.Items, cfg, res)
 	}
-	if cfg.Output == podsecurity.OutputKyverno {
+	if cfg.Output == pssconfig.OutputKyverno {
 		return
 	}
 	if len(plans) == 0 {
@@ -111,9 +111,9 @@ func report(in krmfn.Input[podsecurity.PodSecurity], kyverno bool, policies int,
 // warnBroadNames warns about workloads of the package that Kyverno
 // exempts only through the name-* pattern of a name exemption, which
 // pod-security-check does not exempt: the two would disagree on them.
-func warnBroadNames(items fn.KubeObjects, cfg *podsecurity.PodSecurity, res *results.Collector) {
+func warnBroadNames(items fn.KubeObjects, cfg *pssconfig.PodSecurity, res *results.Collector) {
 	for _, obj := range items {
-		if _, workload := podsecurity.TemplatePath(obj, cfg.PodTemplatePaths); !workload {
+		if _, workload := pssconfig.TemplatePath(obj, cfg.PodTemplatePaths); !workload {
 			continue
 		}
 		if _, exempt := cfg.Exemption(obj); exempt {

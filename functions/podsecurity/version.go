@@ -7,6 +7,8 @@ import (
 
 	psaapi "k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
+
+	"github.com/lockdown-krm/lockdown/internal/pssconfig"
 )
 
 // KyvernoVersion is the Kyverno release whose ClusterPolicy CRD the
@@ -24,24 +26,21 @@ var (
 // CRD's newest is written as that newest one when no check of
 // pod-security-admission changed in between (v1.30 is v1.29's standard);
 // otherwise Kyverno cannot pin it, and the error says what to do.
-func kyvernoVersion(version string) (written string, err error) {
-	if version == "latest" {
-		return version, nil
-	}
-	v, err := psaapi.ParseVersion(version)
-	if err != nil {
-		return "", err // validated before
+func kyvernoVersion(version pssconfig.Version) (written string, err error) {
+	v := version.Version
+	if v.Latest() {
+		return "latest", nil
 	}
 	switch {
 	case v.Older(kyvernoOldest):
 		return "", fmt.Errorf("version %s is older than Kyverno's podSecurity accepts (%s to %s, or latest): pin %s or later, or use output %s",
-			version, kyvernoOldest, kyvernoNewest, kyvernoOldest, "psa-labels")
+			version.Text, kyvernoOldest, kyvernoNewest, kyvernoOldest, "psa-labels")
 	case !kyvernoNewest.Older(v):
 		return v.String(), nil
 	}
 	if change, changed := lastChange(v); changed && kyvernoNewest.Older(change.version) {
 		return "", fmt.Errorf("version %s cannot be pinned in a Kyverno %s policy: its podSecurity accepts %s to %s, or latest, and the standard changed after %s (check %s at %s); use latest, %s or older, or output psa-labels",
-			version, KyvernoVersion, kyvernoOldest, kyvernoNewest, kyvernoNewest, change.check, change.version, kyvernoNewest)
+			version.Text, KyvernoVersion, kyvernoOldest, kyvernoNewest, kyvernoNewest, change.check, change.version, kyvernoNewest)
 	}
 	return kyvernoNewest.String(), nil
 }

@@ -3,6 +3,9 @@ package podsecurity
 import (
 	"strings"
 	"testing"
+
+	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+	"github.com/lockdown-krm/lockdown/internal/pssconfig"
 )
 
 func TestKyvernoVersion(t *testing.T) {
@@ -17,7 +20,7 @@ func TestKyvernoVersion(t *testing.T) {
 		{"v1.40", "", "check sysctls at v1.37"},
 		{"v1.18", "", "older than Kyverno's podSecurity accepts"},
 	} {
-		got, err := kyvernoVersion(tc.in)
+		got, err := kyvernoVersion(parseVersion(t, tc.in))
 		switch {
 		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
 			t.Errorf("%s: error %v, want one with %q", tc.in, err, tc.err)
@@ -25,4 +28,14 @@ func TestKyvernoVersion(t *testing.T) {
 			t.Errorf("%s: %q, %v; want %q", tc.in, got, err, tc.want)
 		}
 	}
+}
+
+// parseVersion is text as a loaded config holds it.
+func parseVersion(t *testing.T, text string) pssconfig.Version {
+	t.Helper()
+	v := fnconfig.ValueOf[pssconfig.Version](text)
+	if err := v.Err(); err != nil || v.Version.String() != text {
+		t.Fatalf("%s: parsed as %s, %v", text, v.Version, err)
+	}
+	return v
 }

@@ -29,13 +29,13 @@ func BenchmarkPodSecurityCheckFastPath(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if !krmfn.TakesFastPath(input, Reads) {
+	if v, _ := krmfn.Validate(Processor(), Reads, input); !v.Fast {
 		b.Fatal("the benchmark input does not take the fast path")
 	}
 	b.ReportAllocs()
 	b.SetBytes(int64(len(input)))
 	for b.Loop() {
-		if _, err := krmfn.RunValidator(Processor(), Reads, input); err != nil {
+		if _, err := krmfn.Validate(Processor(), Reads, input); err != nil {
 			b.Fatal(err)
 		}
 	}

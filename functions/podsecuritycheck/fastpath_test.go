@@ -13,11 +13,10 @@ import (
 
 	"github.com/lockdown-krm/lockdown/internal/fntest"
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
-	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
 // TestFastPathMatchesSDK runs the check both ways, through the SDK
-// (fn.Run) and through the validator fast path (krmfn.RunValidator), on
+// (fn.Run) and through the validator fast path (krmfn.Validate), on
 // every golden case, on the Kubeflow corpus at each level and on
 // Kyverno's pod-security test resources. Both must give the same results
 // (messages, severities, objects, fields, files) and exit status, and the
@@ -61,11 +60,12 @@ func TestFastPathMatchesSDK(t *testing.T) {
 
 func checkFastPath(t *testing.T, in []byte) {
 	t.Helper()
-	if !krmfn.TakesFastPath(in, Reads) {
+	want, wantErr := fn.Run(Processor(), in)
+	v, gotErr := krmfn.Validate(Processor(), Reads, in)
+	if !v.Fast {
 		t.Fatal("the fast path falls back to the SDK")
 	}
-	want, wantErr := fn.Run(Processor(), in)
-	got, gotErr := krmfn.RunValidator(Processor(), Reads, in)
+	got := v.Bytes()
 	if (wantErr == nil) != (gotErr == nil) {
 		t.Fatalf("SDK error %v, fast path error %v", wantErr, gotErr)
 	}
@@ -112,10 +112,10 @@ func resourceList(t *testing.T, objs fn.KubeObjects, file, level string) []byte 
 	rl := &fn.ResourceList{FunctionConfig: fn.NewEmptyKubeObject()}
 	for i, obj := range objs {
 		obj = obj.Copy()
-		if err := obj.SetAnnotation(results.PathAnnotation, file); err != nil {
+		if err := obj.SetAnnotation(fn.PathAnnotation, file); err != nil {
 			t.Fatal(err)
 		}
-		if err := obj.SetAnnotation(results.IndexAnnotation, strconv.Itoa(i)); err != nil {
+		if err := obj.SetAnnotation(fn.IndexAnnotation, strconv.Itoa(i)); err != nil {
 			t.Fatal(err)
 		}
 		rl.Items = append(rl.Items, obj)

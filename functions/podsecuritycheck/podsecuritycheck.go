@@ -19,7 +19,7 @@ import (
 	"k8s.io/pod-security-admission/policy"
 
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
-	"github.com/lockdown-krm/lockdown/internal/podsecurity"
+	"github.com/lockdown-krm/lockdown/internal/pssconfig"
 	"github.com/lockdown-krm/lockdown/internal/results"
 	"github.com/lockdown-krm/lockdown/internal/workloads"
 )
@@ -32,11 +32,17 @@ const Name = "pod-security-check"
 //go:embed README.md
 var README []byte
 
+// Metadata is the function's entry in the kpt function catalog's format
+// (image, description, tags, example packages), shown by --doc.
+//
+//go:embed metadata.yaml
+var Metadata []byte
+
 // Processor returns the function ready for fn.AsMain or fn.Run.
 func Processor() fn.ResourceListProcessor {
 	return krmfn.Processor[Config]{
 		Kind:     Kind,
-		Defaults: podsecurity.Defaults,
+		Defaults: pssconfig.Defaults,
 		Run:      run,
 	}
 }
@@ -55,7 +61,7 @@ type PodTemplate struct {
 func FindTemplates(items fn.KubeObjects, custom []PodTemplatePath, res *results.Collector) []PodTemplate {
 	var out []PodTemplate
 	for _, obj := range items {
-		where, found := podsecurity.TemplatePath(obj, custom)
+		where, found := pssconfig.TemplatePath(obj, custom)
 		if !found {
 			continue
 		}

@@ -4,7 +4,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
-	"github.com/lockdown-krm/lockdown/internal/podsecurity"
+	"github.com/lockdown-krm/lockdown/internal/pssconfig"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
@@ -14,13 +14,13 @@ import (
 // the group or apiVersion as always). For a config that does not load,
 // the processor reports the errors and reads no item: the defaults do.
 func Reads(functionConfig *fn.KubeObject) func(kind string) bool {
-	cfg := podsecurity.Defaults()
+	cfg := pssconfig.Defaults()
 	var ignored results.Collector // the processor reports them
 	if _, loaded := fnconfig.Load(functionConfig, Kind, &cfg, &ignored); !loaded {
-		cfg = podsecurity.Defaults()
+		cfg = pssconfig.Defaults()
 	}
 	kinds := map[string]bool{}
-	for _, p := range podsecurity.BuiltinTemplates {
+	for _, p := range pssconfig.BuiltinTemplates {
 		kinds[p.Kind] = true
 	}
 	for _, p := range cfg.PodTemplatePaths {

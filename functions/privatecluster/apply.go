@@ -102,15 +102,13 @@ func applyAuthorizedNetworks(e *editor, want *AuthorizedNetworks) {
 func authorizedNetworkNode(existing *yaml.Node, n AuthorizedNetwork) *yaml.Node {
 	if existing != nil {
 		for _, item := range existing.Content {
-			if value(item, "cidrBlock") == n.CIDRBlock {
+			if yamledit.Scalar(item, "cidrBlock") == n.CIDRBlock.Text {
 				_, _ = yamledit.SetString(item, n.DisplayName, "displayName")
 				return item
 			}
 		}
 	}
-	return &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap, Content: []*yaml.Node{
-		str("cidrBlock"), str(n.CIDRBlock), str("displayName"), str(n.DisplayName),
-	}}
+	return yamledit.StringMapping("cidrBlock", n.CIDRBlock.Text, "displayName", n.DisplayName)
 }
 
 func sameAuthorizedNetworks(have *yaml.Node, want AuthorizedNetworks) bool {
@@ -123,7 +121,7 @@ func sameAuthorizedNetworks(have *yaml.Node, want AuthorizedNetworks) bool {
 	}
 	for i, w := range want {
 		item := have.Content[i]
-		if value(item, "cidrBlock") != w.CIDRBlock || value(item, "displayName") != w.DisplayName {
+		if yamledit.Scalar(item, "cidrBlock") != w.CIDRBlock.Text || yamledit.Scalar(item, "displayName") != w.DisplayName {
 			return false
 		}
 	}
@@ -207,33 +205,22 @@ func (e *editor) remove(path ...string) {
 // apply-setters run would put the setter's value back.
 func (e *editor) changed(message string, path []string, do func() (bool, error)) {
 	field := strings.Join(path, ".")
-	marker := yamledit.LineComment(e.root, path...)
+	marker := yamledit.SetterMarker(e.root, path...)
 	changed, err := do()
 	switch {
 	case err != nil:
 		e.res.Report(fn.Error, e.subject, field, "cannot edit: %v", err)
-	case changed && strings.Contains(marker, "kpt-set:"):
-		e.res.Report(fn.Warning, e.subject, field, "%s, but the field has the setter marker %q: change the setter's value instead, or apply-setters will undo this", message, strings.TrimSpace(marker))
+	case changed && marker != "":
+		e.res.Report(fn.Warning, e.subject, field, "%s, but the field has the setter marker %q: change the setter's value instead, or apply-setters will undo this", message, marker)
 	case changed:
 		e.res.Report(fn.Info, e.subject, field, "%s", message)
 	}
 }
 
-func value(m *yaml.Node, key string) string {
-	if v := yamledit.Lookup(m, key); v != nil && v.Kind == yaml.ScalarNode {
-		return v.Value
-	}
-	return ""
-}
-
-func str(s string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: s}
-}
-
 func describeNetworks(list AuthorizedNetworks) string {
 	parts := make([]string, len(list))
 	for i, n := range list {
-		parts[i] = n.DisplayName + "=" + n.CIDRBlock
+		parts[i] = n.DisplayName + "=" + n.CIDRBlock.Text
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }

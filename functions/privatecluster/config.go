@@ -3,7 +3,6 @@ package privatecluster
 import (
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strings"
 
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
@@ -31,7 +30,11 @@ type PrivateCluster struct {
 	// Clusters limits the function to the ContainerClusters so named.
 	Clusters []string `json:"clusters,omitempty"`
 	// MasterIPv4CIDRBlock is the control plane's /28 in a private range.
-	MasterIPv4CIDRBlock string `json:"masterIpv4CidrBlock,omitempty"`
+	// GKE takes it, the pod and Service ranges and the authorized networks
+	// in CIDR notation only (fnconfig.CIDR); what it asks of each beyond
+	// the notation (a /28, a private range, no host bits) Validate checks
+	// on Prefix, in words that fit the field.
+	MasterIPv4CIDRBlock fnconfig.CIDR `json:"masterIpv4CidrBlock,omitempty"`
 	// EnablePrivateEndpoint removes the control plane's public endpoint.
 	EnablePrivateEndpoint *bool `json:"enablePrivateEndpoint,omitempty"`
 	// MasterGlobalAccess lets other regions reach the private endpoint.
@@ -47,8 +50,8 @@ type PrivateCluster struct {
 	// ClusterIPv4CIDRBlock and ServicesIPv4CIDRBlock are the pod and
 	// Service ranges GKE creates when the subnetwork has no secondary
 	// ranges to name; default the first free /14 and /20 in 10.0.0.0/8.
-	ClusterIPv4CIDRBlock  string `json:"clusterIpv4CidrBlock,omitempty"`
-	ServicesIPv4CIDRBlock string `json:"servicesIpv4CidrBlock,omitempty"`
+	ClusterIPv4CIDRBlock  fnconfig.CIDR `json:"clusterIpv4CidrBlock,omitempty"`
+	ServicesIPv4CIDRBlock fnconfig.CIDR `json:"servicesIpv4CidrBlock,omitempty"`
 	// NetworkPolicyProvider is dataplane-v2 (the default) or calico.
 	NetworkPolicyProvider string `json:"networkPolicyProvider,omitempty"`
 	// NodeTag is the network tag the firewall targets; default <cluster>-node.
@@ -57,8 +60,8 @@ type PrivateCluster struct {
 
 // AuthorizedNetwork is one range allowed to reach the control plane.
 type AuthorizedNetwork struct {
-	DisplayName string `json:"displayName"`
-	CIDRBlock   string `json:"cidrBlock"`
+	DisplayName string        `json:"displayName"`
+	CIDRBlock   fnconfig.CIDR `json:"cidrBlock"`
 }
 
 // AuthorizedNetworks is the list of authorized networks. In a ConfigMap it
@@ -75,39 +78,26 @@ func (a *AuthorizedNetworks) SetFromConfigMap(text string) error {
 		if !found {
 			return fmt.Errorf("entry %q: expected name=cidr, for example office=203.0.113.0/24", entry)
 		}
-		list = append(list, AuthorizedNetwork{DisplayName: strings.TrimSpace(name), CIDRBlock: strings.TrimSpace(cidr)})
+		block := fnconfig.CIDR{Scalar: fnconfig.Scalar{Text: strings.TrimSpace(cidr)}} // Load parses it
+		list = append(list, AuthorizedNetwork{DisplayName: strings.TrimSpace(name), CIDRBlock: block})
 	}
 	*a = list
 	return nil
 }
 
-var gceName = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
-
 // Validate checks every field before anything runs.
 func (c *PrivateCluster) Validate(src fnconfig.Source, res *results.Collector) {
 	for i, name := range c.Clusters {
 		if name == "" {
-			src.Error(res, fmt.Sprintf("clusters[%d]", i), "empty cluster name")
+			src.Error(res, fnconfig.Index("clusters", i), "empty cluster name")
 		}
 	}
-	if c.MasterIPv4CIDRBlock != "" {
-		if _, problem := parseMasterCIDR(c.MasterIPv4CIDRBlock); problem != "" {
+	if c.MasterIPv4CIDRBlock.IsSet() {
+		if problem := masterProblem(c.MasterIPv4CIDRBlock); problem != "" {
 			src.Error(res, "masterIpv4CidrBlock", "%s", problem)
 		}
 	}
-	if c.MasterAuthorizedNetworks != nil {
-		for i, n := range *c.MasterAuthorizedNetworks {
-			field := fmt.Sprintf("masterAuthorizedNetworks[%d]", i)
-			if n.DisplayName == "" {
-				src.Error(res, field+".displayName", "give the network a name so operators know what it is")
-			}
-			if problem := checkAuthorizedCIDR(n.CIDRBlock, c.AllowPublicAuthorizedNetworks); problem != "" {
-				src.Error(res, field+".cidrBlock", "%s", problem)
-			} else if problem := checkAuthorizedCIDR(n.CIDRBlock, false); problem != "" {
-				res.Warning(src.Object, src.Field(field+".cidrBlock"), "allowed by allowPublicAuthorizedNetworks, but the control plane is open to the internet: %s", n.CIDRBlock)
-			}
-		}
-	}
+	c.validateAuthorizedNetworks(src, res)
 	if (c.ClusterSecondaryRangeName == "") != (c.ServicesSecondaryRangeName == "") {
 		src.Error(res, "clusterSecondaryRangeName", "set both clusterSecondaryRangeName and servicesSecondaryRangeName, or neither")
 	}
@@ -117,8 +107,27 @@ func (c *PrivateCluster) Validate(src fnconfig.Source, res *results.Collector) {
 	default:
 		src.Error(res, "networkPolicyProvider", "unknown provider %q: use %s or %s", c.NetworkPolicyProvider, DataplaneV2, Calico)
 	}
-	if c.NodeTag != "" && !gceName.MatchString(c.NodeTag) {
-		src.Error(res, "nodeTag", "%q is not a valid network tag: lower-case letters, digits and hyphens, starting with a letter, at most 63 characters", c.NodeTag)
+	if c.NodeTag != "" && !gcp.IsNetworkTag(c.NodeTag) {
+		src.Error(res, "nodeTag", "%q is not a valid network tag: %s", c.NodeTag, gcp.ResourceNameRule)
+	}
+}
+
+// validateAuthorizedNetworks checks the config's authorized networks; a
+// public one that allowPublicAuthorizedNetworks lets through is a warning.
+func (c *PrivateCluster) validateAuthorizedNetworks(src fnconfig.Source, res *results.Collector) {
+	if c.MasterAuthorizedNetworks == nil {
+		return
+	}
+	for i, n := range *c.MasterAuthorizedNetworks {
+		field := fnconfig.Index("masterAuthorizedNetworks", i)
+		if n.DisplayName == "" {
+			src.Error(res, field+".displayName", "give the network a name so operators know what it is")
+		}
+		if problem := checkAuthorizedCIDR(n.CIDRBlock, c.AllowPublicAuthorizedNetworks); problem != "" {
+			src.Error(res, field+".cidrBlock", "%s", problem)
+		} else if problem := checkAuthorizedCIDR(n.CIDRBlock, false); problem != "" {
+			res.Warning(src.Object, src.Field(field+".cidrBlock"), "allowed by allowPublicAuthorizedNetworks, but the control plane is open to the internet: %s", n.CIDRBlock)
+		}
 	}
 }
 
@@ -128,62 +137,81 @@ func (c *PrivateCluster) Validate(src fnconfig.Source, res *results.Collector) {
 // other or the control plane range.
 func (c *PrivateCluster) validateManagedRanges(src fnconfig.Source, res *results.Collector) {
 	var valid []netip.Prefix
-	for _, f := range [][2]string{{"clusterIpv4CidrBlock", c.ClusterIPv4CIDRBlock}, {"servicesIpv4CidrBlock", c.ServicesIPv4CIDRBlock}} {
-		if f[1] == "" {
+	for _, f := range []struct {
+		key  string
+		cidr fnconfig.CIDR
+	}{{"clusterIpv4CidrBlock", c.ClusterIPv4CIDRBlock}, {"servicesIpv4CidrBlock", c.ServicesIPv4CIDRBlock}} {
+		if !f.cidr.IsSet() {
 			continue
 		}
-		p, err := netip.ParsePrefix(f[1])
+		p := f.cidr.Prefix
 		switch {
-		case err != nil || !p.Addr().Is4():
-			src.Error(res, f[0], "%q is not an IPv4 CIDR range such as 10.4.0.0/14", f[1])
+		case !p.IsValid() || !p.Addr().Is4():
+			src.Error(res, f.key, "%q is not an IPv4 CIDR range such as 10.4.0.0/14", f.cidr)
 		case p.Masked() != p:
-			src.Error(res, f[0], "%s has host bits set: did you mean %s?", f[1], p.Masked())
+			src.Error(res, f.key, "%s", hostBitsProblem(f.cidr))
 		case !gcp.IsPrivateIPv4(p):
-			src.Error(res, f[0], "%s is not in a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16), which GKE requires for pod and Service ranges", f[1])
+			src.Error(res, f.key, "%s is not in a private range (%s), which GKE requires for pod and Service ranges", f.cidr, privateRanges())
 		default:
 			for _, v := range valid {
 				if v.Overlaps(p) {
-					src.Error(res, f[0], "%s overlaps clusterIpv4CidrBlock %s: pods and Services need separate ranges", p, v)
+					src.Error(res, f.key, "%s overlaps clusterIpv4CidrBlock %s: pods and Services need separate ranges", p, v)
 				}
 			}
-			if m, _ := parseMasterCIDR(c.MasterIPv4CIDRBlock); c.MasterIPv4CIDRBlock != "" && m.IsValid() && m.Overlaps(p) {
-				src.Error(res, f[0], "%s overlaps masterIpv4CidrBlock %s", p, m)
+			if m := c.MasterIPv4CIDRBlock.Prefix; m.IsValid() && m.Overlaps(p) {
+				src.Error(res, f.key, "%s overlaps masterIpv4CidrBlock %s", p, m)
 			}
 			valid = append(valid, p)
 		}
 	}
 }
 
-// parseMasterCIDR checks a control plane range and says what is wrong.
-func parseMasterCIDR(s string) (netip.Prefix, string) {
-	p, err := netip.ParsePrefix(s)
+// masterProblem says what GKE would refuse in a control plane range, or "".
+func masterProblem(c fnconfig.CIDR) string {
+	p := c.Prefix
 	switch {
-	case err != nil:
-		return p, fmt.Sprintf("%q is not a CIDR range: write it like %s", s, DefaultMasterCIDR)
+	case !p.IsValid():
+		return fmt.Sprintf("%q is not a CIDR range: write it like %s", c, DefaultMasterCIDR)
 	case !p.Addr().Is4():
-		return p, fmt.Sprintf("%s is IPv6: the control plane range must be IPv4", s)
+		return fmt.Sprintf("%s is IPv6: the control plane range must be IPv4", c)
 	case p.Bits() != 28:
-		return p, fmt.Sprintf("%s is a /%d: GKE needs exactly a /28 for the control plane, for example %s", s, p.Bits(), DefaultMasterCIDR)
+		return fmt.Sprintf("%s is a /%d: GKE needs exactly a /28 for the control plane, for example %s", c, p.Bits(), DefaultMasterCIDR)
 	case p.Masked() != p:
-		return p, fmt.Sprintf("%s has host bits set: did you mean %s?", s, p.Masked())
+		return hostBitsProblem(c)
 	case !gcp.IsPrivateIPv4(p):
-		return p, fmt.Sprintf("%s is not in a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)", s)
+		return fmt.Sprintf("%s is not in a private range (%s)", c, privateRanges())
 	}
-	return p, ""
+	return ""
 }
 
 // checkAuthorizedCIDR checks one master authorized network. A public range
 // of /8 or wider (0.0.0.0/0 above all) opens the control plane to the
 // internet and is refused unless explicitly allowed.
-func checkAuthorizedCIDR(s string, allowPublic bool) string {
-	p, err := netip.ParsePrefix(s)
+func checkAuthorizedCIDR(c fnconfig.CIDR, allowPublic bool) string {
+	p := c.Prefix
 	switch {
-	case err != nil:
-		return fmt.Sprintf("%q is not a CIDR range such as 203.0.113.0/24", s)
+	case !p.IsValid():
+		return fmt.Sprintf("%q is not a CIDR range such as 203.0.113.0/24", c)
 	case p.Masked() != p:
-		return fmt.Sprintf("%s has host bits set: did you mean %s?", s, p.Masked())
+		return hostBitsProblem(c)
 	case !allowPublic && gcp.OpensControlPlane(p):
-		return fmt.Sprintf("%s opens the control plane to a public /%d: list the operators' ranges instead, or set allowPublicAuthorizedNetworks: true if you really mean it", s, p.Bits())
+		return fmt.Sprintf("%s opens the control plane to a public /%d: list the operators' ranges instead, or set allowPublicAuthorizedNetworks: true if you really mean it", c, p.Bits())
 	}
 	return ""
+}
+
+// hostBitsProblem refuses a range with host bits set. GKE's fields take a
+// range, never one address, so the fix to suggest is the range alone
+// (gcp.HostBitsError also offers the address, which a firewall rule takes).
+func hostBitsProblem(c fnconfig.CIDR) string {
+	return fmt.Sprintf("%s has host bits set: did you mean %s?", c, c.Prefix.Masked())
+}
+
+// privateRanges lists the RFC 1918 ranges, for messages.
+func privateRanges() string {
+	names := make([]string, len(gcp.PrivateIPv4Ranges))
+	for i, r := range gcp.PrivateIPv4Ranges {
+		names[i] = r.String()
+	}
+	return strings.Join(names, ", ")
 }

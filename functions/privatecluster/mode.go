@@ -2,6 +2,7 @@ package privatecluster
 
 import (
 	"github.com/lockdown-krm/lockdown/internal/facts"
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 )
 
 // networkingRoutes is the networkingMode of a routes-based cluster.
@@ -48,11 +49,11 @@ func (p *planner) planNodeTag(c *facts.Cluster) string {
 	if p.cfg.NodeTag != "" {
 		return p.cfg.NodeTag
 	}
-	tag := c.Name() + "-node"
-	if !gceName.MatchString(tag) {
+	tag := gcp.NodeTag(c.Name())
+	if !gcp.IsNetworkTag(tag) {
 		p.res.Error(c.Object, "metadata.name",
-			"the nodes of ContainerCluster %s would be tagged %q, which is not a valid network tag (RFC 1035: lower-case letters, digits and hyphens, starting with a letter, at most 63 characters): give the cluster such a name (is %q a placeholder a setter should replace?), or set nodeTag in %s's config",
-			c.Name(), tag, c.Name(), Name)
+			"the nodes of ContainerCluster %s would be tagged %q, which is not a valid network tag (RFC 1035: %s): give the cluster such a name (is %q a placeholder a setter should replace?), or set nodeTag in %s's config",
+			c.Name(), tag, gcp.ResourceNameRule, c.Name(), Name)
 	}
 	return tag
 }

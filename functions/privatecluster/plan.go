@@ -87,26 +87,26 @@ func hasPrivateEndpointSetting(c *facts.Cluster) bool {
 func (p *planner) planMasterCIDR(pl *plan) {
 	c := pl.cluster
 	const clusterField = "spec.privateClusterConfig.masterIpv4CidrBlock"
-	value, report := DefaultMasterCIDR, func(format string, args ...any) { p.src.Error(p.res, "masterIpv4CidrBlock", format, args...) }
+	master, report := p.cfg.MasterIPv4CIDRBlock, func(format string, args ...any) { p.src.Error(p.res, "masterIpv4CidrBlock", format, args...) }
 	switch {
-	case p.cfg.MasterIPv4CIDRBlock != "":
-		value = p.cfg.MasterIPv4CIDRBlock
+	case master.IsSet():
 		pl.masterOrigin = "set by the config's " + p.src.Field("masterIpv4CidrBlock")
 	case c.Spec.PrivateClusterConfig != nil && c.Spec.PrivateClusterConfig.MasterIpv4CidrBlock != nil:
-		value = *c.Spec.PrivateClusterConfig.MasterIpv4CidrBlock
+		master = fnconfig.ValueOf[fnconfig.CIDR](*c.Spec.PrivateClusterConfig.MasterIpv4CidrBlock) // judged as the config's is
 		pl.masterOrigin = "set on the cluster"
 		report = func(format string, args ...any) { p.res.Error(c.Object, clusterField, format, args...) }
 	default:
+		master = fnconfig.ValueOf[fnconfig.CIDR](DefaultMasterCIDR)
 		pl.masterOrigin = "the default"
 		report = func(format string, args ...any) {
 			p.res.Error(c.Object, clusterField, format+" (this is the default range: set masterIpv4CidrBlock in the config or on the cluster)", args...)
 		}
 	}
-	prefix, problem := parseMasterCIDR(value)
-	if problem != "" {
+	if problem := masterProblem(master); problem != "" {
 		report("%s", problem)
 		return
 	}
+	prefix := master.Prefix
 	pl.masterCIDR = prefix
 	taken := p.rangesOnNetwork(c)
 	for _, r := range taken {
@@ -149,7 +149,7 @@ func (p *planner) rangesOnNetwork(c *facts.Cluster) []namedPrefix {
 				if s == nil {
 					continue
 				}
-				if pr, err := netip.ParsePrefix(*s); err == nil {
+				if pr, ok := gcp.ParseCIDR(*s); ok {
 					out = append(out, namedPrefix{pr, fmt.Sprintf("%s ipAllocationPolicy range %s", whose, pr)})
 				}
 			}
@@ -158,10 +158,14 @@ func (p *planner) rangesOnNetwork(c *facts.Cluster) []namedPrefix {
 	return out
 }
 
-// freeMasterRange suggests the first /28 in 172.16.0.0/12 that overlaps
-// nothing taken, so the error can say what would work.
+// masterSuggestionSpace is where freeMasterRange looks: the RFC 1918 range
+// (gcp.PrivateIPv4Ranges) that holds DefaultMasterCIDR.
+var masterSuggestionSpace = netip.MustParsePrefix("172.16.0.0/12")
+
+// freeMasterRange suggests the first /28 in masterSuggestionSpace that
+// overlaps nothing taken, so the error can say what would work.
 func freeMasterRange(taken []namedPrefix) netip.Prefix {
-	free, _ := gcp.FreeIPv4Prefix(netip.MustParsePrefix("172.16.0.0/12"), 28, prefixesOf(taken))
+	free, _ := gcp.FreeIPv4Prefix(masterSuggestionSpace, 28, prefixesOf(taken))
 	return free
 }
 
@@ -175,15 +179,16 @@ func prefixesOf(named []namedPrefix) []netip.Prefix {
 
 // checkExistingAuthorizedNetworks refuses a cluster whose own authorized
 // networks open the control plane to the internet, when the config does
-// not replace them.
+// not replace them. facts reads them, and reports a block that is not in
+// CIDR notation; the rest are judged as the config's are.
 func (p *planner) checkExistingAuthorizedNetworks(c *facts.Cluster) {
-	man := c.Spec.MasterAuthorizedNetworksConfig
-	if p.cfg.MasterAuthorizedNetworks != nil || man == nil {
+	if p.cfg.MasterAuthorizedNetworks != nil {
 		return
 	}
-	for i, b := range man.CidrBlocks {
-		if problem := checkAuthorizedCIDR(b.CidrBlock, p.cfg.AllowPublicAuthorizedNetworks); problem != "" {
-			p.res.Error(c.Object, fmt.Sprintf("spec.masterAuthorizedNetworksConfig.cidrBlocks[%d].cidrBlock", i), "%s", problem)
+	for _, n := range c.AuthorizedNetworks(p.res) {
+		block := fnconfig.CIDR{Scalar: fnconfig.Scalar{Text: n.Text}, Prefix: n.Prefix} // as facts read it
+		if problem := checkAuthorizedCIDR(block, p.cfg.AllowPublicAuthorizedNetworks); problem != "" {
+			p.res.Error(c.Object, n.Field, "%s", problem)
 		}
 	}
 }

@@ -26,6 +26,12 @@ const Name = "private-cluster"
 //go:embed README.md
 var README []byte
 
+// Metadata is the function's entry in the kpt function catalog's format
+// (image, description, tags, example packages), shown by --doc.
+//
+//go:embed metadata.yaml
+var Metadata []byte
+
 // Processor returns the function ready for fn.AsMain or fn.Run.
 func Processor() fn.ResourceListProcessor {
 	return krmfn.Processor[PrivateCluster]{

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/lockdown-krm/lockdown/internal/facts"
+	"github.com/lockdown-krm/lockdown/internal/fnconfig"
 	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
@@ -127,9 +128,9 @@ func (p *planner) planManagedRanges(pl *plan, pods, services bool) {
 
 // chooseRange takes the configured CIDR (checked against what the network
 // already uses) or the first free block of the default size.
-func (p *planner) chooseRange(c *facts.Cluster, key, configured string, bits int, taken []netip.Prefix) netip.Prefix {
-	if configured != "" {
-		want := netip.MustParsePrefix(configured) // Validate checked it
+func (p *planner) chooseRange(c *facts.Cluster, key string, configured fnconfig.CIDR, bits int, taken []netip.Prefix) netip.Prefix {
+	if configured.IsSet() {
+		want := configured.Prefix
 		for _, t := range taken {
 			if t.IsValid() && t.Overlaps(want) {
 				p.src.Error(p.res, key, "%s overlaps %s, already used on the network of ContainerCluster %s: choose a range that overlaps no node, pod, Service or control plane range", want, t, c.Name())

@@ -2,7 +2,7 @@ package privategoogleaccess
 
 import (
 	"fmt"
-	"regexp"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -21,15 +21,12 @@ const (
 	MaxTTL     = 86400
 )
 
-// MaxRoutePriority is the largest route priority GCP accepts.
-const MaxRoutePriority = 65535
-
 // PrivateGoogleAccess is the function config (spec of kind
 // PrivateGoogleAccess, or the same keys in a ConfigMap's data).
 type PrivateGoogleAccess struct {
 	// Mode picks the VIP: restricted (the default, the only one VPC
 	// Service Controls can fence) or private.
-	Mode string `json:"mode,omitempty"`
+	Mode VIPMode `json:"mode,omitempty"`
 	// Domains get a private zone each. It replaces the default list
 	// (googleapis.com, gcr.io, pkg.dev): list those too to keep them.
 	Domains []string `json:"domains,omitempty"`
@@ -43,26 +40,43 @@ type PrivateGoogleAccess struct {
 // defaults is the config that the user's settings are applied on.
 func defaults() PrivateGoogleAccess {
 	return PrivateGoogleAccess{
-		Mode:    gcp.RestrictedVIP.Mode,
+		Mode:    fnconfig.ValueOf[VIPMode](gcp.RestrictedVIP.Mode),
 		Domains: slices.Clone(gcp.DefaultGoogleDomains),
 		TTL:     DefaultTTL,
+	}
+}
+
+// VIPMode is the config's mode, read once with the config: the VIP it
+// picks (gcp.VIPFor), invalid when Err is set.
+type VIPMode struct {
+	fnconfig.Scalar
+	VIP gcp.VIP
+}
+
+var _ fnconfig.Value = &VIPMode{}
+
+// Parse implements fnconfig.Value.
+func (m *VIPMode) Parse() {
+	vip, ok := gcp.VIPFor(m.Text)
+	m.VIP = vip
+	m.SetErr(nil)
+	if !ok {
+		m.SetErr(fmt.Errorf("unknown mode %q: use %s (restricted.googleapis.com, works with VPC Service Controls) or %s (private.googleapis.com)",
+			m.Text, gcp.RestrictedVIP.Mode, gcp.PrivateVIP.Mode))
 	}
 }
 
 // Validate checks every field before anything runs. Domains are
 // normalized (a final dot dropped) so that the run sees one spelling.
 func (c *PrivateGoogleAccess) Validate(src fnconfig.Source, res *results.Collector) {
-	if _, ok := gcp.VIPFor(c.Mode); !ok {
-		src.Error(res, "mode", "unknown mode %q: use %s (restricted.googleapis.com, works with VPC Service Controls) or %s (private.googleapis.com)",
-			c.Mode, gcp.RestrictedVIP.Mode, gcp.PrivateVIP.Mode)
-	}
+	src.CheckValue(res, "mode", &c.Mode)
 	c.validateDomains(src, res)
 	if c.TTL < 1 || c.TTL > MaxTTL {
 		src.Error(res, "ttl", "ttl %d is out of range: give the record sets' time to live in seconds, 1 to %d (default %d)", c.TTL, MaxTTL, DefaultTTL)
 	}
-	if p := c.RoutePriority; p != nil && (*p < 0 || *p > MaxRoutePriority) {
-		src.Error(res, "routePriority", "routePriority %d is out of range: GCP route priorities are 0 to %d, lower wins; leave it unset to beat the network's routes to 0.0.0.0/0 by one",
-			*p, MaxRoutePriority)
+	if p := c.RoutePriority; p != nil && (*p < gcp.MinPriority || *p > gcp.MaxPriority) {
+		src.Error(res, "routePriority", "routePriority %d is out of range: GCP route priorities are %d to %d, lower wins; leave it unset to beat the network's routes to 0.0.0.0/0 by one",
+			*p, gcp.MinPriority, gcp.MaxPriority)
 	}
 }
 
@@ -74,7 +88,7 @@ func (c *PrivateGoogleAccess) validateDomains(src fnconfig.Source, res *results.
 	seen := map[string]int{}
 	ok := true
 	for i, d := range c.Domains {
-		field := fmt.Sprintf("domains[%d]", i)
+		field := fnconfig.Index("domains", i)
 		d = strings.TrimSuffix(d, ".")
 		c.Domains[i] = d
 		if problem := checkDomain(d); problem != "" {
@@ -95,9 +109,8 @@ func (c *PrivateGoogleAccess) validateDomains(src fnconfig.Source, res *results.
 	}
 }
 
-var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
-
-// checkDomain says what is wrong with a domain name, or "".
+// checkDomain says what is wrong with a domain name, or "": the name of
+// a private zone, a DNS name (gcp.CheckDNSName) in lower case.
 func checkDomain(d string) string {
 	switch {
 	case d == "":
@@ -106,20 +119,15 @@ func checkDomain(d string) string {
 		return fmt.Sprintf("%q: give the domain without the wildcard (%s); the function adds the *.%s record itself", d, d[2:], d[2:])
 	case strings.ToLower(d) != d:
 		return fmt.Sprintf("%q: write the domain in lower case (%s)", d, strings.ToLower(d))
-	case len(d) > 253:
-		return fmt.Sprintf("%q is longer than the 253 characters a DNS name may have", d)
-	}
-	labels := strings.Split(d, ".")
-	if len(labels) < 2 {
+	case !strings.Contains(d, "."):
+		// gcp.CheckDNSName refuses it too; the reason here is the zone's.
 		return fmt.Sprintf("%q is not a domain such as gcr.io or pkg.dev: a private zone for a top-level name would capture every name under it", d)
 	}
-	for _, l := range labels {
-		if !dnsLabel.MatchString(l) {
-			return fmt.Sprintf("%q is not a DNS name: label %q must be 1 to 63 lower-case letters, digits or inner hyphens", d, l)
-		}
-	}
-	if tld := labels[len(labels)-1]; tld[0] >= '0' && tld[0] <= '9' {
+	if _, err := netip.ParseAddr(d); err == nil {
 		return fmt.Sprintf("%q looks like an IP address: give a DNS name such as gcr.io", d)
+	}
+	if err := gcp.CheckDNSName(d); err != nil {
+		return err.Error()
 	}
 	return ""
 }

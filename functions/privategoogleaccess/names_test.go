@@ -41,7 +41,7 @@ func TestCheckDomain(t *testing.T) {
 		"":                               "empty domain",
 		"*.gcr.io":                       "without the wildcard",
 		"GCR.io":                         "lower case",
-		"io":                             "not a domain",
+		"io":                             "top-level name would capture",
 		"10.0.0.1":                       "IP address",
 		"-bad.io":                        `label "-bad"`,
 		"a..io":                          `label ""`,

@@ -130,10 +130,10 @@ func (p *planner) routePriority(n *network, defaults []*facts.Route, dest string
 	}
 	cfg := p.cfg.RoutePriority
 	switch {
-	case lowest.Priority == 0:
+	case lowest.Priority == gcp.MinPriority:
 		p.res.Error(lowest.Object, "spec.priority",
-			"%s has priority 0, so no route to %s can beat it: give it a higher number, such as %d",
-			describeRoute(lowest, n, dest), p.vip.Host, gcp.DefaultRoutePriority)
+			"%s has priority %d, so no route to %s can beat it: give it a higher number, such as %d",
+			describeRoute(lowest, n, dest), gcp.MinPriority, p.vip.Host, gcp.DefaultRoutePriority)
 	case cfg == nil:
 		return route{priority: lowest.Priority - 1, beats: lowest}
 	case *cfg >= int64(lowest.Priority):

@@ -15,10 +15,8 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
-	"github.com/lockdown-krm/lockdown/internal/facts"
 	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
-	"github.com/lockdown-krm/lockdown/internal/owned"
 )
 
 // Name is the function's name, as in its image and binary.
@@ -29,44 +27,47 @@ const Name = "private-google-access"
 //go:embed README.md
 var README []byte
 
+// Metadata is the function's entry in the kpt function catalog's format
+// (image, description, tags, example packages), shown by --doc.
+//
+//go:embed metadata.yaml
+var Metadata []byte
+
 // Processor returns the function ready for fn.AsMain or fn.Run.
 func Processor() fn.ResourceListProcessor {
-	return krmfn.Processor[PrivateGoogleAccess]{
+	return krmfn.Generator[PrivateGoogleAccess]{
+		Name:     Name,
 		Kind:     Kind,
 		Defaults: defaults,
-		Run:      run,
-	}
+		Plan:     plan,
+	}.Processor()
 }
 
-func run(in krmfn.Input[PrivateGoogleAccess]) fn.KubeObjects {
-	owner := owned.OwnerOf(Name, in.Source.Object)
-	pkg := facts.Read(in.Items, in.Results)
+func plan(run *krmfn.Run[PrivateGoogleAccess]) krmfn.Plan {
+	pkg := run.Package()
 	if len(pkg.Clusters) == 0 {
-		if !in.Results.HasErrors() {
-			in.Results.Info(nil, "", "no ContainerCluster in the package: nothing generated")
+		if !run.Results.HasErrors() {
+			run.Results.Info(nil, "", "no ContainerCluster in the package: nothing generated")
 		}
-		// What earlier runs generated for clusters now gone goes too.
-		return owned.Reconcile(in.Items, owner, nil, in.Results)
+		return krmfn.Plan{} // what earlier runs generated for clusters now gone goes too
 	}
-	vip, _ := gcp.VIPFor(in.Config.Mode) // Validate has checked the mode
-	p := &planner{cfg: in.Config, src: in.Source, pkg: pkg, res: in.Results, vip: vip, owner: owner}
+	vip := run.Config.Mode.VIP
+	p := &planner{cfg: run.Config, src: run.Source, pkg: pkg, res: run.Results, vip: vip, owner: run.Owner}
 	nets := p.networks()
 	p.checkZones(nets, pkg.ManagedZones())
 	p.checkPrivateGoogleAccess(nets)
-	if in.Results.HasErrors() {
-		return in.Items
+	if run.Results.HasErrors() {
+		return krmfn.Plan{}
 	}
-	g := &generator{cfg: in.Config, vip: vip, res: in.Results}
+	g := &generator{cfg: run.Config, vip: vip, res: run.Results}
 	for _, n := range nets {
 		g.network(n)
 	}
-	out := owned.Reconcile(in.Items, owner, g.out, in.Results)
-	if !in.Results.HasErrors() {
+	return krmfn.Plan{Desired: g.out, Finish: func(fn.KubeObjects) {
 		for _, n := range nets {
-			summarize(in, vip, n)
+			summarize(run.Input, vip, n)
 		}
-	}
-	return out
+	}}
 }
 
 // summarize reports, per network, what was generated and why the route

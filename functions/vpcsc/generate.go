@@ -170,8 +170,8 @@ func (g *generator) content() acm.ServiceperimeterSpec {
 	if g.plan.level != nil {
 		c.AccessLevels = []kccref.ResourceRef{{Name: objectName(g.plan.level.name)}}
 	}
-	for _, p := range g.cfg.IngressPolicies {
-		c.IngressPolicies = append(c.IngressPolicies, g.ingress(p))
+	for i, p := range g.cfg.IngressPolicies {
+		c.IngressPolicies = append(c.IngressPolicies, g.ingress(p, g.plan.levelRefs[i]))
 	}
 	if len(g.plan.groups) > 0 {
 		c.IngressPolicies = append(c.IngressPolicies, g.groupsIngress())
@@ -200,13 +200,14 @@ func (g *generator) groupsIngress() acm.ServiceperimeterIngressPolicies {
 	}
 }
 
-func (g *generator) ingress(p IngressPolicy) acm.ServiceperimeterIngressPolicies {
+// ingress is one of the config's ingress policies, with the access
+// levels it names as the plan resolved them.
+func (g *generator) ingress(p IngressPolicy, levels []kccref.ResourceRef) acm.ServiceperimeterIngressPolicies {
 	from := &acm.ServiceperimeterIngressFrom{IdentityType: optional(p.From.IdentityType)}
 	for _, m := range p.From.Identities {
 		from.Identities = append(from.Identities, identity(m))
 	}
-	for _, name := range p.From.Sources.AccessLevels {
-		ref, _ := g.plan.levelRef(g.cfg, name) // checked by the plan
+	for _, ref := range levels {
 		from.Sources = append(from.Sources, acm.ServiceperimeterSources{AccessLevelRef: &ref})
 	}
 	for _, n := range p.From.Sources.Projects {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lockdown-krm/lockdown/internal/facts"
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
@@ -34,6 +35,9 @@ type plan struct {
 	// groupSource is where the groups' ingress policy lets them in from:
 	// networkLevel, or anywhere ("*").
 	groupSource kccref.ResourceRef
+	// levelRefs are the access levels each of the config's ingress
+	// policies lets in from (from.sources.accessLevels), resolved once.
+	levelRefs [][]kccref.ResourceRef
 }
 
 // level is one basic access level: its conditions, combined by the
@@ -150,9 +154,9 @@ func (p *plan) planLevels(cfg *VPCServiceControls, src fnconfig.Source, res *res
 	p.groupSource = kccref.ResourceRef{External: "*"}
 	if cfg.CombiningFunction == And && hasNetwork {
 		network.name = cfg.LevelName + networkLevelSuffix
-		if len(network.name) > maxNameLength {
+		if len(network.name) > gcp.MaxAccessContextNameLength {
 			src.Error(res, "levelName", "%q is too long for the level %s that makes groups meet the network conditions: at most %d characters",
-				cfg.LevelName, network.name, maxNameLength-len(networkLevelSuffix))
+				cfg.LevelName, network.name, gcp.MaxAccessContextNameLength-len(networkLevelSuffix))
 			return
 		}
 		p.networkLevel = network
@@ -160,7 +164,7 @@ func (p *plan) planLevels(cfg *VPCServiceControls, src fnconfig.Source, res *res
 	}
 	for i, m := range cfg.Members {
 		if strings.HasPrefix(m, groupPrefix) {
-			res.Info(src.Object, src.Field(fmt.Sprintf("members[%d]", i)),
+			res.Info(src.Object, src.Field(fnconfig.Index("members", i)),
 				"%s comes in through the perimeter's ingress policy for groups, from %s: access levels accept only users and service accounts",
 				m, p.describeGroupSource())
 		}
@@ -178,11 +182,14 @@ func (p *plan) describeGroupSource() string {
 // name: the generated level by its name, any level of an existing policy,
 // or "*".
 func (p *plan) checkSources(cfg *VPCServiceControls, src fnconfig.Source, res *results.Collector) {
+	p.levelRefs = make([][]kccref.ResourceRef, len(cfg.IngressPolicies))
 	for i, ip := range cfg.IngressPolicies {
 		for j, name := range ip.From.Sources.AccessLevels {
-			if _, problem := p.levelRef(cfg, name); problem != "" {
-				src.Error(res, fmt.Sprintf("ingressPolicies[%d].from.sources.accessLevels[%d]", i, j), "%s", problem)
+			ref, problem := p.levelRef(cfg, name)
+			if problem != "" {
+				src.Error(res, fnconfig.Index(fnconfig.Index("ingressPolicies", i)+".from.sources.accessLevels", j), "%s", problem)
 			}
+			p.levelRefs[i] = append(p.levelRefs[i], ref)
 		}
 	}
 }

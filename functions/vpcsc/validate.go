@@ -1,31 +1,18 @@
 package vpcsc
 
 import (
-	"fmt"
-	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
-// maxNameLength is the longest access level or perimeter name.
-const maxNameLength = 50
-
-var (
-	digits = regexp.MustCompile(`^[0-9]+$`)
-	// Access Context Manager's names: a letter, then letters, digits and
-	// underscores, at most maxNameLength characters.
-	acmName = regexp.MustCompile(fmt.Sprintf(`^[A-Za-z][A-Za-z0-9_]{0,%d}$`, maxNameLength-1))
-	// serviceName is how every VPC Service Controls service is named.
-	serviceName = regexp.MustCompile(`^[a-z][a-z0-9-]*\.googleapis\.com$`)
-	// regionCode is an ISO 3166-1 alpha-2 code, as access levels take them.
-	regionCode = regexp.MustCompile(`^[A-Z]{2}$`)
-	// namespaceName is a Kubernetes namespace (an RFC 1123 label).
-	namespaceName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
-)
+// digits is the form of a numeric id: an access policy's, an
+// organization's, a project number.
+var digits = regexp.MustCompile(`^[0-9]+$`)
 
 // Member prefixes.
 const (
@@ -44,10 +31,10 @@ func (c *VPCServiceControls) Validate(src fnconfig.Source, res *results.Collecto
 	c.validateServices(src, res)
 	c.validateNames(src, res)
 	for i := range c.IngressPolicies {
-		c.IngressPolicies[i].validate(src, res, fmt.Sprintf("ingressPolicies[%d]", i))
+		c.IngressPolicies[i].validate(src, res, fnconfig.Index("ingressPolicies", i))
 	}
 	for i := range c.EgressPolicies {
-		c.EgressPolicies[i].validate(src, res, fmt.Sprintf("egressPolicies[%d]", i))
+		c.EgressPolicies[i].validate(src, res, fnconfig.Index("egressPolicies", i))
 	}
 }
 
@@ -87,7 +74,7 @@ func (c *VPCServiceControls) validateProjects(src fnconfig.Source, res *results.
 func checkProjectNumbers(src fnconfig.Source, res *results.Collector, field string, list IDs, wildcard bool) {
 	seen := map[ID]bool{}
 	for i, n := range list {
-		f := fmt.Sprintf("%s[%d]", field, i)
+		f := fnconfig.Index(field, i)
 		switch {
 		case wildcard && n == "*":
 		case n == "*":
@@ -106,7 +93,7 @@ func checkProjectNumbers(src fnconfig.Source, res *results.Collector, field stri
 func checkMembers(src fnconfig.Source, res *results.Collector, field string, members []string) {
 	seen := map[string]bool{}
 	for i, m := range members {
-		f := fmt.Sprintf("%s[%d]", field, i)
+		f := fnconfig.Index(field, i)
 		if _, _, ok := splitMember(m); !ok {
 			src.Error(res, f, "%q is not a member: write user:EMAIL, group:EMAIL or serviceAccount:EMAIL, for example user:alice@example.com", m)
 		} else if seen[m] {
@@ -129,19 +116,24 @@ func splitMember(m string) (prefix, email string, ok bool) {
 }
 
 func (c *VPCServiceControls) validateNetworks(src fnconfig.Source, res *results.Collector) {
+	// An access level's ipSubnetworks are CIDR blocks whose "IP address
+	// portion must be properly truncated (i.e. all the host bits must be
+	// zero) or the input is considered malformed".
+	// https://cloud.google.com/access-context-manager/docs/reference/rest/v1/accessPolicies.accessLevels
+	// (Condition, field ipSubnetworks). The level carries them as written.
 	for i, s := range c.IPSubnetworks {
-		f := fmt.Sprintf("ipSubnetworks[%d]", i)
-		p, err := netip.ParsePrefix(s)
+		f := fnconfig.Index("ipSubnetworks", i)
+		p, ok := gcp.ParseCIDR(s)
 		switch {
-		case err != nil:
+		case !ok:
 			src.Error(res, f, "%q is not a CIDR range such as 203.0.113.0/24", s)
 		case p.Masked() != p:
 			src.Error(res, f, "%s has host bits set, which Access Context Manager refuses: did you mean %s?", s, p.Masked())
 		}
 	}
 	for i, r := range c.Regions {
-		if !regionCode.MatchString(r) {
-			src.Error(res, fmt.Sprintf("regions[%d]", i), "%q is not a region code: write an ISO 3166-1 alpha-2 country code in capitals, such as US or DE", r)
+		if !gcp.IsRegionCode(r) {
+			src.Error(res, fnconfig.Index("regions", i), "%q is not a region code: write an ISO 3166-1 alpha-2 country code in capitals, such as US or DE", r)
 		}
 	}
 	if c.CombiningFunction != And && c.CombiningFunction != Or {
@@ -185,12 +177,12 @@ func (c *VPCServiceControls) validateServices(src fnconfig.Source, res *results.
 func checkServices(src fnconfig.Source, res *results.Collector, field string, services []string, keyword bool) {
 	seen := map[string]bool{}
 	for i, s := range services {
-		f := fmt.Sprintf("%s[%d]", field, i)
+		f := fnconfig.Index(field, i)
 		switch {
 		case keyword && s == RestrictedServicesKeyword:
 		case s == RestrictedServicesKeyword:
 			src.Error(res, f, "%s only has a meaning in vpcAccessibleServices.allowedServices: list the services themselves here", s)
-		case !serviceName.MatchString(s):
+		case !gcp.IsServiceName(s):
 			src.Error(res, f, "%q is not a service name: write NAME.googleapis.com, for example storage.googleapis.com (gcloud access-context-manager supported-services list)", s)
 		case seen[s]:
 			src.Error(res, f, "%s is listed twice", s)
@@ -202,7 +194,7 @@ func checkServices(src fnconfig.Source, res *results.Collector, field string, se
 func (c *VPCServiceControls) validateNames(src fnconfig.Source, res *results.Collector) {
 	checkName(src, res, "levelName", c.LevelName)
 	checkName(src, res, "perimeterName", c.PerimeterName)
-	if c.Namespace != "" && !namespaceName.MatchString(c.Namespace) {
+	if c.Namespace != "" && !gcp.IsDNSLabel(c.Namespace) {
 		src.Error(res, "namespace", "%q is not a namespace name: lower-case letters, digits and hyphens, at most 63 characters", c.Namespace)
 	}
 }
@@ -212,14 +204,14 @@ func (c *VPCServiceControls) validateNames(src fnconfig.Source, res *results.Col
 // mistake gets its own message.
 func checkName(src fnconfig.Source, res *results.Collector, field, name string) {
 	switch {
-	case acmName.MatchString(name):
-	case strings.Contains(name, "-") && acmName.MatchString(strings.ReplaceAll(name, "-", "_")):
+	case gcp.IsAccessContextName(name):
+	case strings.Contains(name, "-") && gcp.IsAccessContextName(strings.ReplaceAll(name, "-", "_")):
 		src.Error(res, field, "%q has a hyphen, which Access Context Manager does not allow in names (letters, digits and underscores only): write %s",
 			name, strings.ReplaceAll(name, "-", "_"))
-	case len(name) > maxNameLength:
-		src.Error(res, field, "%q is %d characters long: Access Context Manager allows at most %d", name, len(name), maxNameLength)
+	case len(name) > gcp.MaxAccessContextNameLength:
+		src.Error(res, field, "%q is %d characters long: Access Context Manager allows at most %d", name, len(name), gcp.MaxAccessContextNameLength)
 	default:
-		src.Error(res, field, "%q is not a valid name: start with a letter, then letters, digits and underscores only, at most %d characters", name, maxNameLength)
+		src.Error(res, field, "%q is not a valid name: start with a letter, then letters, digits and underscores only, at most %d characters", name, gcp.MaxAccessContextNameLength)
 	}
 }
 
@@ -231,7 +223,7 @@ func (p *IngressPolicy) validate(src fnconfig.Source, res *results.Collector, fi
 	}
 	for i, l := range s.AccessLevels {
 		if l != "*" {
-			checkName(src, res, fmt.Sprintf("%s.from.sources.accessLevels[%d]", field, i), l)
+			checkName(src, res, fnconfig.Index(field+".from.sources.accessLevels", i), l)
 		}
 	}
 	checkProjectNumbers(src, res, field+".from.sources.projects", s.Projects, false)
@@ -247,7 +239,7 @@ func (p *EgressPolicy) validate(src fnconfig.Source, res *results.Collector, fie
 	checkProjectNumbers(src, res, field+".to.projects", p.To.Projects, true)
 	for i, r := range p.To.ExternalResources {
 		if r == "" || r == "*" {
-			src.Error(res, fmt.Sprintf("%s.to.externalResources[%d]", field, i), "name an external resource such as s3://bucket/path; \"*\" is not allowed")
+			src.Error(res, fnconfig.Index(field+".to.externalResources", i), "name an external resource such as s3://bucket/path; \"*\" is not allowed")
 		}
 	}
 	checkOperations(src, res, field+".to.operations", p.To.Operations)
@@ -273,11 +265,11 @@ func checkOperations(src fnconfig.Source, res *results.Collector, field string, 
 		src.Error(res, field, "say which services: list operations, each with a service (NAME.googleapis.com, or \"*\" for every service)")
 	}
 	for i, op := range ops {
-		f := fmt.Sprintf("%s[%d]", field, i)
+		f := fnconfig.Index(field, i)
 		switch {
 		case op.Service == "*" && len(op.Methods)+len(op.Permissions) > 0:
 			src.Error(res, f+".service", "service \"*\" allows every method of every service: name one service to limit methods or permissions")
-		case op.Service != "*" && !serviceName.MatchString(op.Service):
+		case op.Service != "*" && !gcp.IsServiceName(op.Service):
 			src.Error(res, f+".service", "%q is not a service name: write NAME.googleapis.com, or \"*\" for every service", op.Service)
 		}
 	}

@@ -16,9 +16,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
-	"github.com/lockdown-krm/lockdown/internal/facts"
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
-	"github.com/lockdown-krm/lockdown/internal/owned"
 )
 
 // Name is the function's name, as in its image and binary.
@@ -29,30 +27,32 @@ const Name = "vpc-sc"
 //go:embed README.md
 var README []byte
 
+// Metadata is the function's entry in the kpt function catalog's format
+// (image, description, tags, example packages), shown by --doc.
+//
+//go:embed metadata.yaml
+var Metadata []byte
+
 // Processor returns the function ready for fn.AsMain or fn.Run.
 func Processor() fn.ResourceListProcessor {
-	return krmfn.Processor[VPCServiceControls]{
+	return krmfn.Generator[VPCServiceControls]{
+		Name:     Name,
 		Kind:     Kind,
 		Defaults: defaults,
-		Run:      run,
-	}
+		Plan:     planPerimeter,
+	}.Processor()
 }
 
-func run(in krmfn.Input[VPCServiceControls]) fn.KubeObjects {
-	pkg := facts.Read(in.Items, in.Results)
-	p := newPlan(in, pkg)
-	if in.Results.HasErrors() {
-		return in.Items
+func planPerimeter(run *krmfn.Run[VPCServiceControls]) krmfn.Plan {
+	p := newPlan(run.Input, run.Package())
+	if run.Results.HasErrors() {
+		return krmfn.Plan{}
 	}
-	g := &generator{plan: p, cfg: in.Config, res: in.Results}
-	desired := g.objects()
-	out := owned.Reconcile(in.Items, owned.OwnerOf(Name, in.Source.Object), desired, in.Results)
-	if in.Results.HasErrors() {
-		return in.Items
-	}
-	warnPrivateVIP(in.Items, in.Config, in.Results)
-	summarize(in, p, g.perimeterObject)
-	return out
+	g := &generator{plan: p, cfg: run.Config, res: run.Results}
+	return krmfn.Plan{Desired: g.objects(), Finish: func(fn.KubeObjects) {
+		warnPrivateVIP(run.Items, run.Config, run.Results)
+		summarize(run.Input, p, g.perimeterObject)
+	}}
 }
 
 // summarize says in one result what the perimeter fences and who gets in.

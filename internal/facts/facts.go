@@ -19,6 +19,7 @@ import (
 	kccref "github.com/GoogleCloudPlatform/k8s-config-connector/pkg/clients/generated/apis/k8s/v1alpha1"
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/kcc"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
@@ -135,8 +136,7 @@ func (c *Cluster) MasterCIDR() (netip.Prefix, bool) {
 	if pcc == nil || pcc.MasterIpv4CidrBlock == nil {
 		return netip.Prefix{}, false
 	}
-	p, err := netip.ParsePrefix(*pcc.MasterIpv4CidrBlock)
-	return p, err == nil
+	return gcp.ParseCIDR(*pcc.MasterIpv4CidrBlock)
 }
 
 // NodeTags returns the network tags that every node of the cluster carries:
@@ -389,27 +389,33 @@ func (p *Package) ProjectID(obj *fn.KubeObject) string {
 func (s *Subnetwork) parseRanges(res *results.Collector) bool {
 	ok := true
 	if s.Spec.IpCidrRange != nil {
-		p, err := netip.ParsePrefix(*s.Spec.IpCidrRange)
-		if err != nil {
-			res.Error(s.Object, "spec.ipCidrRange", "%q is not a CIDR range such as 10.0.0.0/20", *s.Spec.IpCidrRange)
-			ok = false
-		}
-		s.Primary = p
+		s.Primary, ok = readCIDR(s.Object, "spec.ipCidrRange", *s.Spec.IpCidrRange, "10.0.0.0/20", res)
 	}
 	for i, r := range s.Spec.SecondaryIpRange {
 		field := "spec.secondaryIpRange[" + strconv.Itoa(i) + "].ipCidrRange"
 		if r.IpCidrRange == nil {
 			continue // a reserved internal range: its addresses are not in the package
 		}
-		p, err := netip.ParsePrefix(*r.IpCidrRange)
-		if err != nil {
-			res.Error(s.Object, field, "%q is not a CIDR range such as 10.4.0.0/14", *r.IpCidrRange)
+		p, read := readCIDR(s.Object, field, *r.IpCidrRange, "10.4.0.0/14", res)
+		if !read {
 			ok = false
 			continue
 		}
 		s.Secondary = append(s.Secondary, NamedRange{Name: r.RangeName, Prefix: p, Field: field})
 	}
 	return ok
+}
+
+// readCIDR reads a range the package writes in CIDR notation
+// (gcp.ParseCIDR: subnetwork ranges, a route's destination) and records an
+// error at field when text is none; example is a range such a field holds,
+// for the message.
+func readCIDR(obj *fn.KubeObject, field, text, example string, res *results.Collector) (netip.Prefix, bool) {
+	p, ok := gcp.ParseCIDR(text)
+	if !ok {
+		res.Error(obj, field, "%q is not a CIDR range such as %s", text, example)
+	}
+	return p, ok
 }
 
 func decode(obj *fn.KubeObject, spec any, res *results.Collector) bool {
@@ -490,8 +496,7 @@ func (c *Cluster) secondaryRange(name, cidr *string) (netip.Prefix, bool) {
 		}
 	}
 	if cidr != nil {
-		p, err := netip.ParsePrefix(*cidr)
-		return p, err == nil
+		return gcp.ParseCIDR(*cidr)
 	}
 	return netip.Prefix{}, false
 }
@@ -502,7 +507,7 @@ func (c *Cluster) secondaryRange(name, cidr *string) (netip.Prefix, bool) {
 // fails when the nodes share no tag, or several and none is "<name>-node".
 func (c *Cluster) NodeTag() (string, error) {
 	tags := c.NodeTags()
-	want := c.Name() + "-node"
+	want := gcp.NodeTag(c.Name())
 	switch {
 	case slices.Contains(tags, want):
 		return want, nil

@@ -28,9 +28,8 @@ func (p *Package) readRoute(obj *fn.KubeObject, res *results.Collector) {
 	if !decode(obj, &r.Spec, res) {
 		return
 	}
-	dest, err := netip.ParsePrefix(r.Spec.DestRange)
-	if err != nil {
-		res.Error(obj, "spec.destRange", "%q is not a CIDR range such as 0.0.0.0/0", r.Spec.DestRange)
+	dest, ok := readCIDR(obj, "spec.destRange", r.Spec.DestRange, "0.0.0.0/0", res)
+	if !ok {
 		return
 	}
 	r.Dest = dest

@@ -64,3 +64,25 @@ spec: {destRange: 199.36.153.4/30, networkRef: {name: deletes}, nextHopGateway: 
 		t.Errorf("routes %d, results %v", len(pkg.Routes), res.Results())
 	}
 }
+
+// TestRouteDestRange checks that a route's destination is read in CIDR
+// notation only: a bare address is an error at spec.destRange, and the
+// route is left out of the facts.
+func TestRouteDestRange(t *testing.T) {
+	objs, err := fn.ParseKubeObjects([]byte(`
+apiVersion: compute.cnrm.cloud.google.com/v1beta1
+kind: ComputeRoute
+metadata: {name: bare}
+spec: {destRange: 199.36.153.4, networkRef: {name: net}, nextHopGateway: default-internet-gateway}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res results.Collector
+	pkg := Read(objs, &res)
+	got := res.Results()
+	if len(pkg.Routes) != 0 || len(got) != 1 || got[0].Field.Path != "spec.destRange" ||
+		got[0].Message != `"199.36.153.4" is not a CIDR range such as 0.0.0.0/0` {
+		t.Errorf("routes %d, results %v", len(pkg.Routes), got)
+	}
+}

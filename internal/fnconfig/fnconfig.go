@@ -56,24 +56,31 @@ func (s Source) Error(res *results.Collector, path, format string, args ...any) 
 }
 
 // Load decodes the function config into cfg, a pointer to the function's
-// config struct (its json tags are the field names). It returns false, with
-// error results recorded, when the config cannot be used.
+// config struct (its json tags are the field names), and parses every
+// Value in it. It returns false, with error results recorded, when the
+// config cannot be decoded; what is wrong with a Value is kept in it for
+// the function's Validate to report, and does not make Load fail.
 func Load(obj *fn.KubeObject, kind string, cfg any, res *results.Collector) (Source, bool) {
 	src := Source{Object: obj}
+	var ok bool
 	switch {
 	case obj == nil || obj.IsEmpty() || fn.EmptyFunctionConfig(obj):
-		return src, true
+		return src, true // the defaults, which come parsed (ValueOf)
 	case obj.GetKind() == "ConfigMap" && obj.GetAPIVersion() == "v1":
 		src.prefix = "data"
-		return src, loadConfigMap(src, cfg, res) && parseValues(src, "", reflect.ValueOf(cfg).Elem(), res)
+		ok = loadConfigMap(src, cfg, res)
 	case obj.GetKind() == kind && obj.GetAPIVersion() == APIVersion:
 		src.prefix = "spec"
-		return src, loadTyped(src, cfg, res) && parseValues(src, "", reflect.ValueOf(cfg).Elem(), res)
+		ok = loadTyped(src, cfg, res)
 	default:
 		res.Error(obj, "", "unknown function config %s %s: use kind %s with apiVersion %s, or a ConfigMap",
 			obj.GetAPIVersion(), obj.GetKind(), kind, APIVersion)
 		return src, false
 	}
+	if ok {
+		parseValues(reflect.ValueOf(cfg).Elem())
+	}
+	return src, ok
 }
 
 func loadTyped(src Source, cfg any, res *results.Collector) bool {
@@ -120,9 +127,10 @@ func checkKnownFields(src Source, path string, value any, t reflect.Type, res *r
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if reflect.PointerTo(t).Implements(valueType) { // a Value is written as a string
-		if _, isText := value.(string); !isText && value != nil {
-			src.Error(res, path, "expected a string, got %s", describeJSON(value))
+	if reflect.PointerTo(t).Implements(valueType) { // a Value is written as a string or a number
+		switch value.(type) {
+		case map[string]any, []any:
+			src.Error(res, path, "%v, got %s", errNotScalar, describeJSON(value))
 			return false
 		}
 		return true

@@ -1,6 +1,7 @@
 package fnconfig
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
@@ -87,7 +89,8 @@ type testConfig struct {
 	Nested   *Nested           `json:"nested,omitempty"`
 	Labels   map[string]string `json:"labels,omitempty"`
 	Ignored  string            `json:"-"`
-	hidden   string            //nolint:unused // unexported: never a config field
+	//lint:ignore U1000 unexported: never a config field, which the test shows
+	hidden string
 }
 
 func defaults() testConfig {
@@ -595,29 +598,63 @@ func TestConfigMapNamedStringList(t *testing.T) {
 	}
 }
 
-// valuesConfig holds Values at the top, in a list, in a nested object and
-// behind a pointer, so that every path parseValues builds is exercised.
+// valuesConfig holds Values at the top, in lists, in a nested object, in
+// a map and behind a pointer, so that every path parseValues takes is
+// exercised, beside a plain field that Validate checks too.
 type valuesConfig struct {
-	Master  Prefix        `json:"master,omitempty"`
-	Ranges  []Prefix      `json:"ranges,omitempty"`
-	Allows  []valuesAllow `json:"allows,omitempty"`
-	Default *Prefix       `json:"default,omitempty"`
+	Name    string          `json:"name,omitempty"`
+	Master  CIDR            `json:"master,omitempty"`
+	Ranges  []Range         `json:"ranges,omitempty"`
+	Allows  []valuesAllow   `json:"allows,omitempty"`
+	Default *Range          `json:"default,omitempty"`
+	Ports   Ports           `json:"ports,omitempty"`
+	ByName  map[string]Port `json:"byName,omitempty"`
 }
 
 type valuesAllow struct {
-	CIDR Prefix `json:"cidr"`
+	CIDR Range `json:"cidr"`
+	Port Port  `json:"port,omitempty"`
+}
+
+// Validate is a function's: the Values' errors at their paths, in order
+// with the other checks; an unset optional value is no error, an empty
+// list item is.
+func (c *valuesConfig) Validate(src Source, res *results.Collector) {
+	if c.Name == "bad" {
+		src.Error(res, "name", "bad name")
+	}
+	if c.Master.IsSet() {
+		src.CheckValue(res, "master", &c.Master)
+	}
+	CheckValues(src, res, "ranges", c.Ranges)
+	for i, a := range c.Allows {
+		src.CheckValue(res, Index("allows", i)+".cidr", &a.CIDR)
+		if a.Port.IsSet() {
+			src.CheckValue(res, Index("allows", i)+".port", &a.Port)
+		}
+	}
+	if c.Default != nil {
+		src.CheckValue(res, "default", c.Default)
+	}
+	CheckValues(src, res, "ports", c.Ports)
+	for _, k := range sortedKeys(c.ByName) {
+		p := c.ByName[k]
+		src.CheckValue(res, "byName."+k, &p)
+	}
 }
 
 func TestValuesParsedOnceAtTheirPath(t *testing.T) {
+	const typed = "{apiVersion: fn.lockdown.dev/v1alpha1, kind: Values, metadata: {name: v}, spec: "
 	for _, tc := range []struct {
 		name, config string
-		wantErrs     []string // "field: message"
+		loadFails    bool
+		results      []string // "field: message"
 		check        func(t *testing.T, c valuesConfig)
 	}{{
 		name:   "typed, all good",
-		config: `{apiVersion: fn.lockdown.dev/v1alpha1, kind: Values, spec: {master: 172.16.0.0/28, ranges: [10.0.0.0/8, 10.0.0.7], allows: [{cidr: 192.168.0.0/16}], default: 0.0.0.0/0}}`,
+		config: typed + "{master: 172.16.0.0/28, ranges: [10.0.0.0/8, 10.0.0.7], allows: [{cidr: 192.168.0.0/16, port: 8443}], default: 0.0.0.0/0, ports: [443, '8000-8100', ' 9000 '], byName: {web: 80}}}",
 		check: func(t *testing.T, c valuesConfig) {
-			if c.Master.Prefix != netip.MustParsePrefix("172.16.0.0/28") || !c.Master.IsSet() {
+			if c.Master.Prefix != netip.MustParsePrefix("172.16.0.0/28") || !c.Master.IsSet() || c.Master.String() != "172.16.0.0/28" {
 				t.Errorf("master = %+v", c.Master)
 			}
 			if c.Ranges[1].Prefix != netip.MustParsePrefix("10.0.0.7/32") {
@@ -626,25 +663,70 @@ func TestValuesParsedOnceAtTheirPath(t *testing.T) {
 			if c.Allows[0].CIDR.Prefix.Bits() != 16 || c.Default.Prefix.Bits() != 0 {
 				t.Errorf("nested values not parsed: %+v %+v", c.Allows, c.Default)
 			}
+			want := []gcp.PortRange{{First: 443, Last: 443}, {First: 8000, Last: 8100}, {First: 9000, Last: 9000}}
+			if diff := cmp.Diff(want, c.Ports.Ranges()); diff != "" {
+				t.Errorf("ports (-want +got):\n%s", diff)
+			}
+			if c.Ports[0].Text != "443" || c.Allows[0].Port.Range.First != 8443 || c.ByName["web"].Range.First != 80 {
+				t.Errorf("a number is a port's text: %+v %+v %+v", c.Ports[0], c.Allows[0].Port, c.ByName)
+			}
 		},
 	}, {
-		name:   "typed, errors at list indices",
-		config: `{apiVersion: fn.lockdown.dev/v1alpha1, kind: Values, spec: {master: 172.16.0.1/28, ranges: [10.0.0.0/8, nope], allows: [{cidr: 1.2.3.0/24}, {cidr: 5}]}}`,
-		wantErrs: []string{
-			"spec.allows[1].cidr: expected a string, got a number",
-		},
-	}, {
-		name:   "typed, parse errors",
-		config: `{apiVersion: fn.lockdown.dev/v1alpha1, kind: Values, spec: {master: 172.16.0.1/28, ranges: [10.0.0.0/8, nope]}}`,
-		wantErrs: []string{
-			"spec.master: 172.16.0.1/28 has host bits set: did you mean 172.16.0.0/28 (the range) or 172.16.0.1/32 (the address)?",
+		// Load does not fail for them: Validate reports them beside the
+		// name, in its own order.
+		name:   "typed, parse errors at their paths",
+		config: typed + "{name: bad, master: 172.16.0.1, ranges: [10.0.0.0/8, nope, ''], allows: [{cidr: 1.2.3.0/24}, {cidr: 5, port: 0}], default: 10.0.0.1/8, ports: [80, 9-8, null], byName: {web: 70000}}}",
+		results: []string{
+			"spec.name: bad name",
+			`spec.master: "172.16.0.1" is not a range in CIDR notation, such as 10.0.0.0/8`,
 			`spec.ranges[1]: "nope" is not a range: write a CIDR range such as 10.0.0.0/8, or a single address such as 10.0.0.7`,
+			`spec.ranges[2]: "" is not a range: write a CIDR range such as 10.0.0.0/8, or a single address such as 10.0.0.7`,
+			`spec.allows[1].cidr: "5" is not a range: write a CIDR range such as 10.0.0.0/8, or a single address such as 10.0.0.7`,
+			`spec.allows[1].port: "0" is out of range: ports are 1 to 65535`,
+			"spec.default: 10.0.0.1/8 has host bits set: did you mean 10.0.0.0/8 (the range) or 10.0.0.1/32 (the address)?",
+			`spec.ports[1]: "9-8" starts after it ends: write 8-9`,
+			`spec.ports[2]: "" is not a port such as 443 or a range such as 8000-8100`,
+			`spec.byName.web: "70000" is out of range: ports are 1 to 65535`,
+		},
+		check: func(t *testing.T, c valuesConfig) {
+			var hostBits *gcp.HostBitsError
+			if !errors.As(c.Default.Err(), &hostBits) || c.Default.Prefix.IsValid() {
+				t.Errorf("a range keeps gcp.ParseRange's error: %+v", c.Default)
+			}
+			if c.Master.Prefix.IsValid() || c.Ports[1].Range != (gcp.PortRange{}) {
+				t.Errorf("an invalid value has no parsed value: %+v %+v", c.Master, c.Ports[1])
+			}
+		},
+	}, {
+		name:   "CIDR keeps host bits for the field to judge",
+		config: typed + "{master: 172.16.0.1/28}}",
+		check: func(t *testing.T, c valuesConfig) {
+			if c.Master.Err() != nil || c.Master.Prefix != netip.MustParsePrefix("172.16.0.1/28") {
+				t.Errorf("master = %+v, %v", c.Master, c.Master.Err())
+			}
+		},
+	}, {
+		name:      "typed, an object or a list where a value goes",
+		config:    typed + "{master: {a: 1}, ranges: [[10.0.0.0/8]], allows: [{cidr: 1.2.3.0/24, port: [80]}]}}",
+		loadFails: true,
+		results: []string{
+			"spec.allows[0].port: expected a string or a number, got a list",
+			"spec.master: expected a string or a number, got an object",
+			"spec.ranges[0]: expected a string or a number, got a list",
 		},
 	}, {
 		name:   "ConfigMap",
-		config: `{apiVersion: v1, kind: ConfigMap, data: {master: " 172.16.0.0/28 ", ranges: "10.0.0.0/8, bad"}}`,
-		wantErrs: []string{
+		config: "{apiVersion: v1, kind: ConfigMap, metadata: {name: v}, data: {master: ' 172.16.0.0/28 ', ranges: '10.0.0.0/8, bad', ports: '443, 8000-8100,0', default: 10.0.0.1/8, name: bad}}",
+		results: []string{
+			"data.name: bad name",
+			"data.default: 10.0.0.1/8 has host bits set: did you mean 10.0.0.0/8 (the range) or 10.0.0.1/32 (the address)?",
 			`data.ranges[1]: "bad" is not a range: write a CIDR range such as 10.0.0.0/8, or a single address such as 10.0.0.7`,
+			`data.ports[2]: "0" is out of range: ports are 1 to 65535`,
+		},
+		check: func(t *testing.T, c valuesConfig) {
+			if c.Master.Text != "172.16.0.0/28" || c.Master.Prefix.Bits() != 28 || c.Ports[1].Range != (gcp.PortRange{First: 8000, Last: 8100}) {
+				t.Errorf("ConfigMap values: %+v %+v", c.Master, c.Ports)
+			}
 		},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -655,15 +737,21 @@ func TestValuesParsedOnceAtTheirPath(t *testing.T) {
 			var cfg valuesConfig
 			var res results.Collector
 			src, ok := Load(obj, "Values", &cfg, &res)
+			if ok == tc.loadFails {
+				t.Errorf("Load ok = %v, want %v: %v", ok, !tc.loadFails, summary(res.Results()))
+			}
+			if ok {
+				cfg.Validate(src, &res)
+			}
 			var got []string
 			for _, r := range res.Results() {
 				got = append(got, r.Field.Path+": "+r.Message)
 			}
-			if diff := cmp.Diff(tc.wantErrs, got); diff != "" {
+			// The collector sorts its results, so order is not compared.
+			slices.Sort(got)
+			want := slices.Sorted(slices.Values(tc.results))
+			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("results (-want +got):\n%s", diff)
-			}
-			if ok != (len(tc.wantErrs) == 0) {
-				t.Errorf("Load ok = %v with %d errors", ok, len(tc.wantErrs))
 			}
 			if src.IsConfigMap() != (obj.GetKind() == "ConfigMap") {
 				t.Errorf("IsConfigMap = %v for %s", src.IsConfigMap(), obj.GetKind())
@@ -672,5 +760,40 @@ func TestValuesParsedOnceAtTheirPath(t *testing.T) {
 				tc.check(t, cfg)
 			}
 		})
+	}
+}
+
+// ValueOf is a value as Load leaves it, for defaults and package text.
+func TestValueOf(t *testing.T) {
+	if r := ValueOf[Range](" 10.0.0.7 "); r.Err() != nil || r.Prefix != netip.MustParsePrefix("10.0.0.7/32") || r.Text != " 10.0.0.7 " {
+		t.Errorf("range %+v, %v", r, r.Err())
+	}
+	if c := ValueOf[CIDR]("10.0.0.7"); c.Err() == nil || c.Prefix.IsValid() {
+		t.Errorf("a CIDR has no bare-address form: %+v", c)
+	}
+	if p := ValueOf[Port]("0"); p.Err() == nil {
+		t.Errorf("port 0 is no server's: %+v", p)
+	}
+	if p := ValueOf[Port](""); p.IsSet() || p.Err() == nil {
+		t.Errorf("the empty text is unset, and no port: %+v", p)
+	}
+}
+
+// A Value's JSON form is its text: a string or a number in, a string out.
+func TestScalarJSON(t *testing.T) {
+	for in, want := range map[string]string{`"443"`: "443", `443`: "443", ` 8.5 `: "8.5", `true`: "true", `null`: ""} {
+		var s Scalar
+		if err := s.UnmarshalJSON([]byte(in)); err != nil || s.Text != want {
+			t.Errorf("%s: text %q, %v; want %q", in, s.Text, err, want)
+		}
+	}
+	for _, in := range []string{`{"a": 1}`, `[443]`} {
+		var s Scalar
+		if err := s.UnmarshalJSON([]byte(in)); err == nil {
+			t.Errorf("%s: read as %q", in, s.Text)
+		}
+	}
+	if b, err := (Port{Scalar: Scalar{Text: "443"}}).MarshalJSON(); err != nil || string(b) != `"443"` {
+		t.Errorf("MarshalJSON = %s, %v", b, err)
 	}
 }

@@ -1,44 +1,144 @@
 package fnconfig
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"net/netip"
 	"reflect"
 	"strings"
 
-	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
-// Value is a config field that is parsed once, when the config is read:
-// a CIDR range, a port. Load calls Parse on every Value in the config,
-// in lists and nested objects too, and reports its error at the field's
-// own path ("spec.allows[2].cidr"), so that a function's Validate and Run
-// use the parsed value and never parse the text again.
+// Value is a config field that is parsed once, when the config is read: a
+// range, a port, a version. Load calls Parse on every Value in the config,
+// in nested objects, lists, maps and behind pointers too, and the function's
+// Validate and run use what it parsed, never the text again.
+//
+// What is wrong with a value does not make Load fail: the Value keeps it
+// (Err), and the function's Validate reports it at the field's path
+// (Index builds "allows[2]"; Source.CheckValue reports), in order with its
+// other checks. A failed load would skip Validate, and the config's other
+// mistakes would go unreported in that run.
+//
+// A Value embeds Scalar, which gives it its text: a string or a number in
+// the typed config (ports: [443]), the text in a ConfigMap.
 type Value interface {
-	// Parse reads the text the value was given. An unset value (the empty
-	// text) must parse without error: whether it is required is the
-	// function's to say.
-	Parse() error
+	// Parse reads the text and keeps what is wrong with it for Err.
+	Parse()
+	// Err says why the text is not a value, or is nil. The empty text is
+	// no value either: a field that may be left unset asks IsSet first,
+	// and an item of a list, which has no unset form, is refused.
+	Err() error
 }
 
 var valueType = reflect.TypeFor[Value]()
 
-// parseValues walks cfg beside its json field names and parses every Value.
-func parseValues(src Source, path string, v reflect.Value, res *results.Collector) bool {
-	if v.CanAddr() && v.Addr().Type().Implements(valueType) {
-		if err := v.Addr().Interface().(Value).Parse(); err != nil {
-			src.Error(res, path, "%v", err)
-			return false
-		}
-		return true
+// Scalar is the text of a Value, as the config writes it, and what its
+// Parse found wrong with it. A Value embeds it for its text, its JSON and
+// ConfigMap forms and its Err.
+type Scalar struct {
+	Text string
+	err  error
+}
+
+var _ ConfigMapValue = &Scalar{}
+
+// IsSet reports whether the config gave the value.
+func (s Scalar) IsSet() bool { return s.Text != "" }
+
+// String is the text as written.
+func (s Scalar) String() string { return s.Text }
+
+// Err implements Value.
+func (s Scalar) Err() error { return s.err }
+
+// SetErr keeps what Parse found wrong with the text, nil when nothing.
+func (s *Scalar) SetErr(err error) { s.err = err }
+
+// errNotScalar is the decoding error of an object or a list where a Value
+// is written; Load reports it with the field path before decoding.
+var errNotScalar = errors.New("expected a string or a number")
+
+// UnmarshalJSON reads a string, or a number, true or false as written:
+// the typed config writes a port as 443. Parse reads the text.
+func (s *Scalar) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) > 0 && b[0] == '"':
+		return json.Unmarshal(b, &s.Text)
+	case len(b) > 0 && (b[0] == '{' || b[0] == '['):
+		return errNotScalar
+	case string(b) == "null":
+		s.Text = ""
+	default:
+		s.Text = string(b)
 	}
-	ok := true
+	return nil
+}
+
+// MarshalJSON writes the text as given.
+func (s Scalar) MarshalJSON() ([]byte, error) { return json.Marshal(s.Text) }
+
+// SetFromConfigMap reads a ConfigMap value; a list of Values is split at
+// commas first (setFromString).
+func (s *Scalar) SetFromConfigMap(text string) error {
+	s.Text = strings.TrimSpace(text)
+	return nil
+}
+
+func (s *Scalar) setText(text string) { s.Text = text }
+
+// textValue is a Value that embeds Scalar, behind its pointer.
+type textValue[V any] interface {
+	*V
+	Value
+	setText(string)
+}
+
+// ValueOf is the value V of text, parsed as Load leaves it: for a
+// function's defaults, which Load does not parse when there is no config,
+// and for text of the package that is judged as the config's is.
+func ValueOf[V any, P textValue[V]](text string) V {
+	var v V
+	P(&v).setText(text)
+	P(&v).Parse()
+	return v
+}
+
+// CheckValue reports v's error at the config field path, if it has one,
+// and reports whether v is valid.
+func (s Source) CheckValue(res *results.Collector, path string, v Value) bool {
+	if err := v.Err(); err != nil {
+		s.Error(res, path, "%v", err)
+		return false
+	}
+	return true
+}
+
+// CheckValues reports the error of each item of a list of Values at the
+// item's path ("ports[1]"): a list has no unset item, so an empty one is
+// reported too.
+func CheckValues[V any, P interface {
+	*V
+	Value
+}](src Source, res *results.Collector, path string, list []V) {
+	for i := range list {
+		src.CheckValue(res, Index(path, i), P(&list[i]))
+	}
+}
+
+// parseValues walks cfg beside its json field names and parses every Value.
+func parseValues(v reflect.Value) {
+	if v.CanAddr() && v.Addr().Type().Implements(valueType) {
+		v.Addr().Interface().(Value).Parse()
+		return
+	}
 	switch v.Kind() {
 	case reflect.Pointer:
 		if !v.IsNil() {
-			ok = parseValues(src, path, v.Elem(), res)
+			parseValues(v.Elem())
 		}
 	case reflect.Struct:
 		for _, f := range reflect.VisibleFields(v.Type()) {
@@ -46,64 +146,21 @@ func parseValues(src Source, path string, v reflect.Value, res *results.Collecto
 			if name == "" || name == "-" || !f.IsExported() {
 				continue
 			}
-			ok = parseValues(src, join(path, name), v.FieldByIndex(f.Index), res) && ok
+			parseValues(v.FieldByIndex(f.Index))
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			ok = parseValues(src, Index(path, i), v.Index(i), res) && ok
+			parseValues(v.Index(i))
+		}
+	case reflect.Map: // a map's values are parsed in a copy, and put back
+		for _, k := range v.MapKeys() {
+			e := reflect.New(v.Type().Elem()).Elem()
+			e.Set(v.MapIndex(k))
+			parseValues(e)
+			v.SetMapIndex(k, e)
 		}
 	}
-	return ok
 }
 
 // Index is the field path of a list item: Index("allows", 2) is "allows[2]".
 func Index(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
-
-// Prefix is a CIDR range in a config: the text as written and, once the
-// config is loaded, the range it names. The text must be a range in CIDR
-// form with no host bits set (10.0.0.0/28, not 10.0.0.1/28), or a bare
-// address, which stands for itself (/32 or /128): the rule GCP applies to
-// firewall ranges (gcp.ParseRange), applied to every range lockdown reads.
-type Prefix struct {
-	Text   string
-	Prefix netip.Prefix
-}
-
-var (
-	_ Value          = &Prefix{}
-	_ ConfigMapValue = &Prefix{}
-)
-
-// IsSet reports whether the config gave the range.
-func (p Prefix) IsSet() bool { return p.Text != "" }
-
-// String is the text as written.
-func (p Prefix) String() string { return p.Text }
-
-// UnmarshalJSON reads the text; Parse reads the range.
-func (p *Prefix) UnmarshalJSON(b []byte) error {
-	return json.Unmarshal(b, &p.Text)
-}
-
-// MarshalJSON writes the text as given.
-func (p Prefix) MarshalJSON() ([]byte, error) { return json.Marshal(p.Text) }
-
-// SetFromConfigMap reads a ConfigMap value.
-func (p *Prefix) SetFromConfigMap(s string) error {
-	p.Text = strings.TrimSpace(s)
-	return nil
-}
-
-// Parse implements Value.
-func (p *Prefix) Parse() error {
-	if p.Text == "" {
-		p.Prefix = netip.Prefix{}
-		return nil
-	}
-	pr, err := gcp.ParseRange(strings.TrimSpace(p.Text))
-	if err != nil {
-		return err
-	}
-	p.Prefix = pr
-	return nil
-}

@@ -23,8 +23,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
-
-	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of the cases (review the diff!)")
@@ -96,10 +94,10 @@ func ReadResourceList(t testing.TB, dir string) []byte {
 		t.Fatalf("%s: %v", InputFile, err)
 	}
 	for i, obj := range items {
-		if err := obj.SetAnnotation(results.PathAnnotation, InputFile); err != nil {
+		if err := obj.SetAnnotation(fn.PathAnnotation, InputFile); err != nil {
 			t.Fatal(err)
 		}
-		if err := obj.SetAnnotation(results.IndexAnnotation, strconv.Itoa(i)); err != nil {
+		if err := obj.SetAnnotation(fn.IndexAnnotation, strconv.Itoa(i)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -164,7 +162,7 @@ func stripFileAnnotations(t testing.TB, s string) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, k := range []string{results.PathAnnotation, results.IndexAnnotation} {
+		for _, k := range []string{fn.PathAnnotation, fn.IndexAnnotation} {
 			if err := rn.PipeE(yaml.ClearAnnotation(k)); err != nil {
 				t.Fatal(err)
 			}

@@ -104,3 +104,11 @@ func ParsePortRange(s string, min int) (PortRange, error) {
 	}
 	return PortRange{first, last}, nil
 }
+
+// MinServerPort is the lowest port a server listens on, the min that
+// cluster-firewall and cloud-nat give ParsePortRange for the ports they
+// open: port 0 is reserved for TCP and UDP and no service is reached on
+// it, though a firewall rule may name it (MinPort).
+// https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xhtml
+// (port 0, "Reserved").
+const MinServerPort = 1

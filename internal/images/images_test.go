@@ -74,18 +74,21 @@ func TestRegistries(t *testing.T) {
 		{"quay.io/a", "quay.io", true},
 		{"quay.io:443/a", "quay.io", false},
 	} {
-		if got := Allowed(tt.entry, named(tt.image)); got != tt.allowed {
-			t.Errorf("Allowed(%s, %s) = %v", tt.entry, tt.image, got)
+		if got := covers(tt.entry, named(tt.image)); got != tt.allowed {
+			t.Errorf("covers(%s, %s) = %v", tt.entry, tt.image, got)
 		}
 	}
-	for domain, google := range map[string]bool{"gcr.io": true, "us.gcr.io": true, "us-docker.pkg.dev": true, "pkg.dev": false, "ghcr.io": false} {
-		if GoogleRegistry(domain) != google {
-			t.Errorf("GoogleRegistry(%s) != %v", domain, google)
+	for host, want := range map[string]string{"gcr.io": "gcr.io", "us.gcr.io": "gcr.io", "us-docker.pkg.dev": "pkg.dev", "pkg.dev": "", "ghcr.io": "", "gcr.io.example.com": ""} {
+		if got, ok := GoogleRegistryDomain(host); got != want || ok != (want != "") {
+			t.Errorf("GoogleRegistryDomain(%s) = %q, %v; want %q", host, got, ok, want)
+		}
+		if IsGoogleRegistry(host) != (want != "") {
+			t.Errorf("IsGoogleRegistry(%s) = %v", host, !(want != ""))
 		}
 	}
-	if !UnderMirror("us-docker.pkg.dev/p/m", named("us-docker.pkg.dev/p/m/quay.io/a:1")) || UnderMirror("", named("busybox")) ||
-		UnderMirror("us-docker.pkg.dev/p/m", named("us-docker.pkg.dev/p/mirror/a")) {
-		t.Error("UnderMirror")
+	if !underMirror("us-docker.pkg.dev/p/m", named("us-docker.pkg.dev/p/m/quay.io/a:1")) || underMirror("", named("busybox")) ||
+		underMirror("us-docker.pkg.dev/p/m", named("us-docker.pkg.dev/p/mirror/a")) {
+		t.Error("underMirror")
 	}
 	for entry, ok := range map[string]bool{"quay.io": true, "*.example.com": true, "docker.io/mycompany": true, "https://quay.io": false, "": false, "*.example.com/x": false, "Quay.io": false} {
 		if (CheckAllowed(entry) == "") != ok {
@@ -95,6 +98,77 @@ func TestRegistries(t *testing.T) {
 	for mirror, ok := range map[string]bool{"us-docker.pkg.dev/p/mirror": true, "us-docker.pkg.dev/p/mirror:1": false, "mirror": false} {
 		if (CheckMirror(mirror) == "") != ok {
 			t.Errorf("CheckMirror(%q) = %q", mirror, CheckMirror(mirror))
+		}
+	}
+}
+
+// TestReachable is the decision image-mirror and lint share: the mirror
+// first (it is itself in Artifact Registry), then Google's registries,
+// then allowedRegistries; anything else is unreachable.
+func TestReachable(t *testing.T) {
+	const mirror = "us-docker.pkg.dev/p/mirror"
+	allowed := []string{"quay.io", "*.corp.example.com", "docker.io/mycompany"}
+	for image, want := range map[string]Reach{
+		mirror + "/docker.io/library/busybox:1": FromMirror,
+		"us-docker.pkg.dev/p/other/a":           FromGoogle,
+		"gcr.io/distroless/static":              FromGoogle,
+		"eu.gcr.io/p/a":                         FromGoogle,
+		"quay.io/jetstack/cert-manager":         FromAllowed,
+		"registry.corp.example.com/a":           FromAllowed,
+		"mycompany/app":                         FromAllowed,
+		"busybox":                               Unreachable,
+		"ghcr.io/kubeflow/a":                    Unreachable,
+		"corp.example.com/a":                    Unreachable,
+	} {
+		named, err := reference.ParseNormalizedNamed(image)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Reachable(named, mirror, allowed); got != want {
+			t.Errorf("Reachable(%s) = %d, want %d", image, got, want)
+		}
+	}
+	named, _ := reference.ParseNormalizedNamed(mirror + "/a")
+	if got := Reachable(named, "", nil); got != FromGoogle {
+		t.Errorf("without a mirror, an image in Artifact Registry is Google's: got %d", got)
+	}
+	for in, want := range map[string]string{" us-docker.pkg.dev/p/m/ ": "us-docker.pkg.dev/p/m", "quay.io/x": "quay.io/x", "": ""} {
+		if got := NormalizeMirror(in); got != want {
+			t.Errorf("NormalizeMirror(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestImagesOf reads each image field as a reference; fields that are not
+// strings come first among the problems, then those that do not parse.
+func TestImagesOf(t *testing.T) {
+	obj, err := fn.ParseKubeObject([]byte(`apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - {name: a, image: busybox}
+  - {name: b, image: "Not/A/Reference"}
+  - {name: c, image: {x: 1}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, problems := NewTable(nil).ImagesOf(obj)
+	if len(found) != 1 || found[0].Field.Path != "spec.containers[0].image" || found[0].Named.String() != "docker.io/library/busybox" {
+		t.Errorf("found %+v", found)
+	}
+	// The second message ends in the reference library's own words.
+	want := []string{
+		"spec.containers[2].image: spec.containers[2].image is not a string: give the image as name[:tag][@digest]",
+		`spec.containers[1].image: spec.containers[1].image is "Not/A/Reference", which is not an image reference: `,
+	}
+	if len(problems) != len(want) {
+		t.Fatalf("problems %+v", problems)
+	}
+	for i, p := range problems {
+		if got := p.Path + ": " + p.Message; !strings.HasPrefix(got, want[i]) {
+			t.Errorf("problem %d: %s\nwant: %s...", i, got, want[i])
 		}
 	}
 }

@@ -3,19 +3,74 @@ package images
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/distribution/reference"
 )
 
-// GoogleRegistry tells whether private nodes reach domain through Private
-// Google Access: gcr.io, *.gcr.io and Artifact Registry's *.pkg.dev.
-func GoogleRegistry(domain string) bool {
-	return domain == "gcr.io" || strings.HasSuffix(domain, ".gcr.io") || strings.HasSuffix(domain, ".pkg.dev")
+// GoogleRegistryDomain returns the domain a Google registry host is
+// under: gcr.io for Container Registry (gcr.io itself, us.gcr.io, ...),
+// pkg.dev for Artifact Registry (us-docker.pkg.dev, ...). Private nodes
+// reach those registries through Private Google Access once DNS sends the
+// domain to the Google API VIP, which is why the domain, not the host, is
+// what a private zone is made for: "route requests to the pkg.dev and
+// gcr.io domains" (https://cloud.google.com/artifact-registry/docs/gke-private-clusters).
+// False for any other host.
+func GoogleRegistryDomain(host string) (string, bool) {
+	switch {
+	case host == "gcr.io" || strings.HasSuffix(host, ".gcr.io"):
+		return "gcr.io", true
+	case strings.HasSuffix(host, ".pkg.dev"):
+		return "pkg.dev", true
+	}
+	return "", false
 }
 
-// Allowed tells whether an allowedRegistries entry covers the image.
-func Allowed(entry string, named reference.Named) bool {
+// Reach says how private nodes pull an image, or that they cannot.
+type Reach int
+
+const (
+	// Unreachable: nothing takes the nodes to the image's registry.
+	Unreachable Reach = iota
+	// FromMirror: the image is under the mirror, where image-mirror copies
+	// images to.
+	FromMirror
+	// FromGoogle: the image is in a Google registry (GoogleRegistryDomain).
+	FromGoogle
+	// FromAllowed: an allowedRegistries entry covers the image.
+	FromAllowed
+)
+
+// Reachable decides whether private nodes can pull the image, and how:
+// the one place where image-mirror (what to copy) and lint (what to
+// report) decide it, so that they never disagree. The mirror is asked
+// first: it is often itself in Artifact Registry, and image-mirror needs to
+// know that an image is a copy under it. mirror is normalized
+// (NormalizeMirror); "" means none.
+func Reachable(named reference.Named, mirror string, allowed []string) Reach {
+	switch {
+	case underMirror(mirror, named):
+		return FromMirror
+	case IsGoogleRegistry(reference.Domain(named)):
+		return FromGoogle
+	case slices.ContainsFunc(allowed, func(entry string) bool { return covers(entry, named) }):
+		return FromAllowed
+	}
+	return Unreachable
+}
+
+// IsGoogleRegistry tells whether host is a Google registry's
+// (GoogleRegistryDomain).
+func IsGoogleRegistry(host string) bool {
+	_, ok := GoogleRegistryDomain(host)
+	return ok
+}
+
+// covers tells whether an allowedRegistries entry covers the image: a
+// host (quay.io, the port included), a wildcard host (*.example.com: its
+// subdomains, not itself) or a repository prefix (docker.io/mycompany).
+func covers(entry string, named reference.Named) bool {
 	domain := reference.Domain(named)
 	if wildcard, ok := strings.CutPrefix(entry, "*."); ok {
 		return strings.HasSuffix(domain, "."+wildcard)
@@ -26,9 +81,15 @@ func Allowed(entry string, named reference.Named) bool {
 	return named.Name() == entry || strings.HasPrefix(named.Name(), entry+"/")
 }
 
-// UnderMirror tells whether an image already lives under the mirror.
-func UnderMirror(mirror string, named reference.Named) bool {
+// underMirror tells whether an image already lives under the mirror.
+func underMirror(mirror string, named reference.Named) bool {
 	return mirror != "" && strings.HasPrefix(named.Name(), mirror+"/")
+}
+
+// NormalizeMirror is the mirror repository as both functions compare
+// images with it: blanks around it and a final slash dropped.
+func NormalizeMirror(m string) string {
+	return strings.TrimSuffix(strings.TrimSpace(m), "/")
 }
 
 // CheckMirror says what is wrong with a mirror repository, or "".

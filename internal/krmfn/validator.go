@@ -4,7 +4,7 @@ package krmfn
 //
 // A validator never changes the package, and most of its time in the SDK
 // goes to parsing the whole ResourceList into nodes and writing it back:
-// on a package of big CRDs, over 90% of a run. RunValidator skips both.
+// on a package of big CRDs, over 90% of a run. Validate skips both.
 // It reads the input as text, splits items: into one chunk per entry by
 // the lines that start the entries ("- " at the list's indentation; the
 // scanner in scan.go keeps apart the lines inside block, plain and quoted
@@ -43,7 +43,7 @@ import (
 type Reads func(functionConfig *fn.KubeObject) func(kind string) bool
 
 // MainValidator is Main for a validator: a run on stdin takes the fast
-// path of RunValidator; --help, --doc and files named on the command line
+// path of Validate; --help, --doc and files named on the command line
 // go to the SDK as with Main.
 func MainValidator(processor fn.ResourceListProcessor, reads Reads, opts ...fn.Option) int {
 	if len(os.Args) > 1 {
@@ -54,10 +54,8 @@ func MainValidator(processor fn.ResourceListProcessor, reads Reads, opts ...fn.O
 		fn.Logf("failed to evaluate function: unable to read from stdin: %v", err)
 		return 1
 	}
-	// The input and the results are written one after the other: joining
-	// them would copy the whole input once more.
-	out, results, err := runValidator(processor, reads, in)
-	for _, part := range [][]byte{out, results} {
+	v, err := Validate(processor, reads, in)
+	for _, part := range [][]byte{v.Output, v.Results} {
 		if _, werr := os.Stdout.Write(part); werr != nil {
 			err = werr
 			break
@@ -70,38 +68,43 @@ func MainValidator(processor fn.ResourceListProcessor, reads Reads, opts ...fn.O
 	return 0
 }
 
-// RunValidator is fn.Run for a processor that never changes items: the
-// output is the input unchanged, with the processor's results appended.
-// It falls back to fn.Run whenever it is not sure to do exactly what
-// fn.Run does, but for the items order: fn.Run sorts them, RunValidator
-// leaves them as they came.
-func RunValidator(processor fn.ResourceListProcessor, reads Reads, in []byte) ([]byte, error) {
-	out, results, err := runValidator(processor, reads, in)
-	if len(results) > 0 {
-		out = append(out[:len(out):len(out)], results...)
-	}
-	return out, err
+// Validation is the output of one validator run: the input unchanged (or,
+// off the fast path, fn.Run's whole output) and the results list to
+// write after it. The two are kept apart because joining them would copy
+// the whole input once more.
+type Validation struct {
+	Output  []byte
+	Results []byte
+	// Fast tells whether the run took the fast path; off it, Output is
+	// fn.Run's and Results is empty.
+	Fast bool
 }
 
-// runValidator is RunValidator with the output in two parts: the input
-// (or fn.Run's whole output) and the results list to write after it.
-func runValidator(processor fn.ResourceListProcessor, reads Reads, in []byte) (out, results []byte, err error) {
+// Bytes is the whole output, as fn.Run would write it but for the items
+// order: fn.Run sorts them, the fast path leaves them as they came.
+func (v Validation) Bytes() []byte {
+	if len(v.Results) == 0 {
+		return v.Output
+	}
+	return append(v.Output[:len(v.Output):len(v.Output)], v.Results...)
+}
+
+// Validate is fn.Run for a processor that never changes items. It falls
+// back to fn.Run whenever it is not sure to do exactly what fn.Run does.
+func Validate(processor fn.ResourceListProcessor, reads Reads, in []byte) (Validation, error) {
 	rl, ok := readSelected(in, reads)
 	if !ok {
-		out, err = fn.Run(processor, in)
-		return out, nil, err
+		return regularRun(processor, in)
 	}
 	read := slices.Clone(rl.Items)
 	success, fnErr := processor.Process(rl)
 	if !slices.Equal(read, rl.Items) {
 		// Not a validator after all: its items must be written out.
-		out, err = fn.Run(processor, in)
-		return out, nil, err
+		return regularRun(processor, in)
 	}
-	results, err = resultsYAML(rl.Results)
+	results, err := resultsYAML(rl.Results)
 	if err != nil {
-		out, err = fn.Run(processor, in)
-		return out, nil, err
+		return regularRun(processor, in)
 	}
 	switch {
 	case fnErr != nil:
@@ -109,7 +112,12 @@ func runValidator(processor fn.ResourceListProcessor, reads Reads, in []byte) (o
 	case !success:
 		err = fmt.Errorf("error: function failure")
 	}
-	return in, results, err
+	return Validation{Output: in, Results: results, Fast: true}, err
+}
+
+func regularRun(processor fn.ResourceListProcessor, in []byte) (Validation, error) {
+	out, err := fn.Run(processor, in)
+	return Validation{Output: out}, err
 }
 
 // readSelected returns a ResourceList of the functionConfig and the items
@@ -167,11 +175,4 @@ func resultsYAML(results fn.Results) ([]byte, error) {
 		return nil, fmt.Errorf("the SDK wrote no results list")
 	}
 	return list[i+1:], nil
-}
-
-// TakesFastPath tells whether RunValidator reads in the fast way, for
-// tests and benchmarks: whether it splits, and the chunks it reads parse.
-func TakesFastPath(in []byte, reads Reads) bool {
-	_, ok := readSelected(in, reads)
-	return ok
 }

@@ -39,10 +39,10 @@ func (s *seenKinds) Process(rl *fn.ResourceList) (bool, error) {
 	return ok, nil
 }
 
-func TestRunValidatorReadsOnlyWhatItWants(t *testing.T) {
+func TestValidateReadsOnlyWhatItWants(t *testing.T) {
 	p := &seenKinds{}
 	in := []byte(kptInput)
-	out, err := RunValidator(p, podsOnly, in)
+	out, err := validate(t, p, podsOnly, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,13 +59,13 @@ func TestRunValidatorReadsOnlyWhatItWants(t *testing.T) {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(resultsOf(t, regular), resultsOf(t, out)); diff != "" {
-		t.Errorf("results (-fn.Run +RunValidator):\n%s", diff)
+		t.Errorf("results (-fn.Run +Validate):\n%s", diff)
 	}
 }
 
-func TestRunValidatorError(t *testing.T) {
+func TestValidateError(t *testing.T) {
 	in := []byte("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: root\n")
-	out, err := RunValidator(&seenKinds{}, podsOnly, in)
+	out, err := validate(t, &seenKinds{}, podsOnly, in)
 	if err == nil {
 		t.Fatal("no error for an error result")
 	}
@@ -74,18 +74,18 @@ func TestRunValidatorError(t *testing.T) {
 	}
 }
 
-func TestRunValidatorNoResults(t *testing.T) {
+func TestValidateNoResults(t *testing.T) {
 	in := []byte("kind: ResourceList\nitems:\n- kind: Service\n")
-	out, err := RunValidator(&seenKinds{}, podsOnly, in)
+	out, err := validate(t, &seenKinds{}, podsOnly, in)
 	if err != nil || !bytes.Equal(out, in) {
 		t.Errorf("got %q, %v; want the input unchanged", out, err)
 	}
 }
 
-// TestRunValidatorFallsBack checks that what the fast path is not sure of
+// TestValidateFallsBack checks that what the fast path is not sure of
 // gets exactly fn.Run's output: an input it does not split, and a
 // processor that changes the item list.
-func TestRunValidatorFallsBack(t *testing.T) {
+func TestValidateFallsBack(t *testing.T) {
 	flow := []byte("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: [{apiVersion: v1, kind: Pod, metadata: {name: a}}]\n")
 	adds := fn.ResourceListProcessorFunc(func(rl *fn.ResourceList) (bool, error) {
 		rl.Items = append(rl.Items, fn.NewEmptyKubeObject())
@@ -101,29 +101,32 @@ func TestRunValidatorFallsBack(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want, wantErr := fn.Run(tc.p, tc.in)
-			got, gotErr := RunValidator(tc.p, podsOnly, tc.in)
+			if v, _ := Validate(tc.p, podsOnly, tc.in); v.Fast {
+				t.Error("Validate says it took the fast path")
+			}
+			got, gotErr := validate(t, tc.p, podsOnly, tc.in)
 			if diff := cmp.Diff(string(want), string(got)); diff != "" || (wantErr == nil) != (gotErr == nil) {
-				t.Errorf("output (-fn.Run +RunValidator):\n%s\nerrors %v, %v", diff, wantErr, gotErr)
+				t.Errorf("output (-fn.Run +Validate):\n%s\nerrors %v, %v", diff, wantErr, gotErr)
 			}
 		})
 	}
 }
 
-// TestRunValidatorGivesReadsTheConfig checks that Reads sees the
+// TestValidateGivesReadsTheConfig checks that Reads sees the
 // functionConfig, so that a config can add kinds.
-func TestRunValidatorGivesReadsTheConfig(t *testing.T) {
+func TestValidateGivesReadsTheConfig(t *testing.T) {
 	var got string
 	reads := func(fc *fn.KubeObject) func(string) bool {
 		got, _, _ = fc.NestedString("data", "kind")
 		return func(kind string) bool { return kind == got }
 	}
 	p := &seenKinds{}
-	if _, err := RunValidator(p, reads, []byte(kptInput)); err != nil {
+	if _, err := validate(t, p, reads, []byte(kptInput)); err != nil {
 		t.Fatal(err)
 	}
 	in := bytes.Replace([]byte(kptInput), []byte("data: {level: baseline}"), []byte("data: {kind: ConfigMap}"), 1)
 	p = &seenKinds{}
-	if _, err := RunValidator(p, reads, in); err != nil {
+	if _, err := validate(t, p, reads, in); err != nil {
 		t.Fatal(err)
 	}
 	if got != "ConfigMap" || len(p.seen) != 1 || p.seen[0] != "ConfigMap/x" {
@@ -138,4 +141,15 @@ func resultsOf(t *testing.T, out []byte) fn.Results {
 		t.Fatal(err)
 	}
 	return rl.Results
+}
+
+// validate runs Validate and returns its whole output; t checks that the
+// fast path was taken exactly when the input and processor allow it.
+func validate(t *testing.T, p fn.ResourceListProcessor, reads Reads, in []byte) ([]byte, error) {
+	t.Helper()
+	v, err := Validate(p, reads, in)
+	if _, splits := readSelected(in, reads); v.Fast && !splits {
+		t.Errorf("Validate says it took the fast path on an input it cannot split")
+	}
+	return v.Bytes(), err
 }

@@ -20,11 +20,16 @@ const Annotation = "fn.lockdown.dev/owner"
 // Annotations a generated object must never inherit from the inputs it was
 // derived from: they belong to the file the input came from.
 var fileAnnotations = []string{
-	results.PathAnnotation, results.IndexAnnotation,
+	fn.PathAnnotation, fn.IndexAnnotation,
 	results.LegacyPathAnnotation, results.LegacyIndexAnnotation,
-	"internal.config.kubernetes.io/id", "config.k8s.io/id",
-	localConfigAnnotation,
+	fn.IDAnnotation, legacyIDAnnotation,
+	fn.KptLocalConfig,
 }
+
+// legacyIDAnnotation is the id older orchestrators give an input object,
+// as fn.IDAnnotation is kpt v1's. The SDK has no constant for it (kyaml's
+// kioutil has one, deprecated).
+const legacyIDAnnotation = "config.k8s.io/id"
 
 // Owner identifies one generator run: the function and its config object.
 // Two steps of the same function with different configs own different
@@ -171,9 +176,9 @@ func (o Owner) mark(obj *fn.KubeObject) error {
 	path := o.Path(obj)
 	for _, kv := range [][2]string{
 		{Annotation, o.String()},
-		{results.PathAnnotation, path},
+		{fn.PathAnnotation, path},
 		{results.LegacyPathAnnotation, path},
-		{results.IndexAnnotation, "0"},
+		{fn.IndexAnnotation, "0"},
 		{results.LegacyIndexAnnotation, "0"},
 	} {
 		if err := obj.SetAnnotation(kv[0], kv[1]); err != nil {
@@ -181,13 +186,31 @@ func (o Owner) mark(obj *fn.KubeObject) error {
 		}
 	}
 	if o.LocalConfig {
-		return obj.SetAnnotation(localConfigAnnotation, "true")
+		// The annotation keeps the object out of `kpt live apply`.
+		return obj.SetAnnotation(fn.KptLocalConfig, localConfigTrue)
 	}
 	return nil
 }
 
-// localConfigAnnotation keeps an object out of `kpt live apply`.
-const localConfigAnnotation = "config.kubernetes.io/local-config"
+// localConfigTrue is the one value of the local-config annotation that
+// lockdown takes as local-config, and the one it writes.
+const localConfigTrue = "true"
+
+// IsLocalConfig reports whether obj is local-config to lockdown: its
+// config.kubernetes.io/local-config annotation is exactly "true". kpt
+// documents "true" and "false" as the annotation's values
+// (https://kpt.dev/reference/annotations/local-config/); on any other
+// value ("yes", "TRUE", a setter not yet applied) tools disagree: kpt live
+// apply skips the object, as fn.IsLocalConfig (every value but "false")
+// says, while another applier may apply it. So it is not fn.IsLocalConfig:
+// lockdown takes such an object as applied, since labelling or fencing a
+// Namespace that is never applied is harmless, and leaving one that is
+// applied unlabelled or unfenced is not. pod-security (Namespace labels)
+// and network-policy (fences) both ask this, so that both skip the same
+// objects.
+func IsLocalConfig(obj *fn.KubeObject) bool {
+	return obj.GetAnnotation(fn.KptLocalConfig) == localConfigTrue
+}
 
 // identity is what makes two objects the same object to the API server.
 func identity(obj *fn.KubeObject) string {

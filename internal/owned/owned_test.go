@@ -30,13 +30,13 @@ func firewall(t *testing.T, namespace, name string, priority int64) *fn.KubeObje
 	obj, err := kcc.New(&computev1beta1.ComputeFirewall{
 		TypeMeta: metav1.TypeMeta{APIVersion: "compute.cnrm.cloud.google.com/v1beta1", Kind: "ComputeFirewall"},
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace, Annotations: map[string]string{
-			results.PathAnnotation:                  "cluster.yaml",
-			results.IndexAnnotation:                 "3",
+			fn.PathAnnotation:                       "cluster.yaml",
+			fn.IndexAnnotation:                      "3",
 			results.LegacyPathAnnotation:            "cluster.yaml",
 			results.LegacyIndexAnnotation:           "3",
-			"internal.config.kubernetes.io/id":      "7",
-			"config.k8s.io/id":                      "7",
-			"config.kubernetes.io/local-config":     "true",
+			fn.IDAnnotation:                         "7",
+			legacyIDAnnotation:                      "7",
+			fn.KptLocalConfig:                       "true",
 			"cnrm.cloud.google.com/project-id":      "proj-1",
 			"cnrm.cloud.google.com/state-into-spec": "absent",
 		}},
@@ -270,9 +270,9 @@ func TestReconcileMarksGeneratedObjects(t *testing.T) {
 			}
 			want := map[string]string{
 				Annotation:                              tc.wantOwner,
-				results.PathAnnotation:                  tc.wantPath,
+				fn.PathAnnotation:                       tc.wantPath,
 				results.LegacyPathAnnotation:            tc.wantPath,
-				results.IndexAnnotation:                 "0",
+				fn.IndexAnnotation:                      "0",
 				results.LegacyIndexAnnotation:           "0",
 				"cnrm.cloud.google.com/project-id":      "proj-1",
 				"cnrm.cloud.google.com/state-into-spec": "absent",
@@ -570,13 +570,29 @@ func TestReconcileFilesAndLocalConfig(t *testing.T) {
 	}
 	got := out[0]
 	for k, want := range map[string]string{
-		Annotation:                           owner.String(),
-		"internal.config.kubernetes.io/path": "cluster-firewall/rules.yaml",
-		"config.kubernetes.io/path":          "cluster-firewall/rules.yaml",
-		"config.kubernetes.io/local-config":  "true",
+		Annotation:                   owner.String(),
+		fn.PathAnnotation:            "cluster-firewall/rules.yaml",
+		results.LegacyPathAnnotation: "cluster-firewall/rules.yaml",
+		fn.KptLocalConfig:            "true",
 	} {
 		if v := got.GetAnnotation(k); v != want {
 			t.Errorf("%s = %q, want %q", k, v, want)
+		}
+	}
+}
+
+// Only "true" is local-config to lockdown; fn.IsLocalConfig takes every
+// value but "false".
+func TestIsLocalConfig(t *testing.T) {
+	for value, want := range map[string]bool{"true": true, "": false, "false": false, "yes": false, "TRUE": false} {
+		obj := fn.NewEmptyKubeObject()
+		if value != "" {
+			if err := obj.SetAnnotation(fn.KptLocalConfig, value); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := IsLocalConfig(obj); got != want {
+			t.Errorf("local-config %q: IsLocalConfig = %v, want %v", value, got, want)
 		}
 	}
 }

@@ -11,11 +11,12 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 )
 
-// Annotations through which kpt tells a function where an object came from.
-// kpt v1 uses the internal.* keys; older orchestrators the plain ones.
+// The annotations through which older orchestrators tell a function where
+// an object came from; kpt v1 uses fn.PathAnnotation and fn.IndexAnnotation.
+// The SDK has no constants for these legacy keys (kyaml's kioutil has
+// them, deprecated), yet objects still arrive with them, so they are
+// declared here.
 const (
-	PathAnnotation        = "internal.config.kubernetes.io/path"
-	IndexAnnotation       = "internal.config.kubernetes.io/index"
 	LegacyPathAnnotation  = "config.kubernetes.io/path"
 	LegacyIndexAnnotation = "config.kubernetes.io/index"
 )
@@ -113,7 +114,7 @@ func FileOf(obj *fn.KubeObject) *fn.File {
 	if path == "" {
 		return nil
 	}
-	index := obj.GetAnnotation(IndexAnnotation)
+	index := obj.GetAnnotation(fn.IndexAnnotation)
 	if index == "" {
 		index = obj.GetAnnotation(LegacyIndexAnnotation)
 	}
@@ -123,7 +124,7 @@ func FileOf(obj *fn.KubeObject) *fn.File {
 
 // FilePath returns the package path of the file obj was read from, or "".
 func FilePath(obj *fn.KubeObject) string {
-	if p := obj.GetAnnotation(PathAnnotation); p != "" {
+	if p := obj.GetAnnotation(fn.PathAnnotation); p != "" {
 		return p
 	}
 	return obj.GetAnnotation(LegacyPathAnnotation)

@@ -41,21 +41,21 @@ func TestFileOf(t *testing.T) {
 		wantPath    string
 	}{
 		{name: "no annotations", want: nil},
-		{name: "internal", annotations: map[string]string{PathAnnotation: "a.yaml", IndexAnnotation: "2"},
+		{name: "internal", annotations: map[string]string{fn.PathAnnotation: "a.yaml", fn.IndexAnnotation: "2"},
 			want: &fn.File{Path: "a.yaml", Index: 2}, wantPath: "a.yaml"},
 		{name: "legacy", annotations: map[string]string{LegacyPathAnnotation: "b.yaml", LegacyIndexAnnotation: "3"},
 			want: &fn.File{Path: "b.yaml", Index: 3}, wantPath: "b.yaml"},
 		{name: "internal preferred over legacy", annotations: map[string]string{
-			PathAnnotation: "new.yaml", IndexAnnotation: "1",
+			fn.PathAnnotation: "new.yaml", fn.IndexAnnotation: "1",
 			LegacyPathAnnotation: "old.yaml", LegacyIndexAnnotation: "7",
 		}, want: &fn.File{Path: "new.yaml", Index: 1}, wantPath: "new.yaml"},
-		{name: "internal path, legacy index", annotations: map[string]string{PathAnnotation: "a.yaml", LegacyIndexAnnotation: "4"},
+		{name: "internal path, legacy index", annotations: map[string]string{fn.PathAnnotation: "a.yaml", LegacyIndexAnnotation: "4"},
 			want: &fn.File{Path: "a.yaml", Index: 4}, wantPath: "a.yaml"},
-		{name: "path without index", annotations: map[string]string{PathAnnotation: "a.yaml"},
+		{name: "path without index", annotations: map[string]string{fn.PathAnnotation: "a.yaml"},
 			want: &fn.File{Path: "a.yaml"}, wantPath: "a.yaml"},
-		{name: "bad index", annotations: map[string]string{PathAnnotation: "a.yaml", IndexAnnotation: "x"},
+		{name: "bad index", annotations: map[string]string{fn.PathAnnotation: "a.yaml", fn.IndexAnnotation: "x"},
 			want: &fn.File{Path: "a.yaml"}, wantPath: "a.yaml"},
-		{name: "index without path", annotations: map[string]string{IndexAnnotation: "3"}, want: nil},
+		{name: "index without path", annotations: map[string]string{fn.IndexAnnotation: "3"}, want: nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			obj := object(t, "cm", "", tc.annotations)
@@ -77,7 +77,7 @@ func TestDescribe(t *testing.T) {
 		{object(t, "a", "", nil), "ConfigMap/a"},
 		{object(t, "a", "ns", nil), "ConfigMap/ns/a"},
 		{object(t, "a", "ns", map[string]string{LegacyPathAnnotation: "x/cm.yaml"}), "ConfigMap/ns/a (x/cm.yaml)"},
-		{object(t, "a", "", map[string]string{PathAnnotation: "cm.yaml"}), "ConfigMap/a (cm.yaml)"},
+		{object(t, "a", "", map[string]string{fn.PathAnnotation: "cm.yaml"}), "ConfigMap/a (cm.yaml)"},
 	} {
 		if got := Describe(tc.obj); got != tc.want {
 			t.Errorf("Describe = %q, want %q", got, tc.want)
@@ -86,7 +86,7 @@ func TestDescribe(t *testing.T) {
 }
 
 func TestCollectorShapesResults(t *testing.T) {
-	obj := object(t, "cm", "ns", map[string]string{PathAnnotation: "cm.yaml", IndexAnnotation: "1"})
+	obj := object(t, "cm", "ns", map[string]string{fn.PathAnnotation: "cm.yaml", fn.IndexAnnotation: "1"})
 	var c Collector
 	c.Error(obj, "data.x", "bad %s %d", "value", 7)
 	c.Warning(nil, "", "no object")
@@ -115,7 +115,7 @@ func TestCollectorShapesResults(t *testing.T) {
 
 func TestResultsSorted(t *testing.T) {
 	at := func(path, index string) *fn.KubeObject {
-		return object(t, path+"-"+index, "", map[string]string{PathAnnotation: path, IndexAnnotation: index})
+		return object(t, path+"-"+index, "", map[string]string{fn.PathAnnotation: path, fn.IndexAnnotation: index})
 	}
 	var c Collector
 	c.Info(at("b.yaml", "0"), "", "b0 info")

@@ -6,6 +6,7 @@ package yamledit
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -103,14 +104,12 @@ func Remove(m *yaml.Node, path ...string) bool {
 	if parent == nil || parent.Kind != yaml.MappingNode {
 		return false
 	}
-	key := path[len(path)-1]
-	for i := 0; i+1 < len(parent.Content); i += 2 {
-		if parent.Content[i].Value == key {
-			parent.Content = append(parent.Content[:i], parent.Content[i+2:]...)
-			return true
-		}
+	i := keyIndex(parent, path[len(path)-1])
+	if i < 0 {
+		return false
 	}
-	return false
+	parent.Content = slices.Delete(parent.Content, i, i+2)
+	return true
 }
 
 // AppendString adds value to the string list at path unless it is already
@@ -134,17 +133,99 @@ func AppendString(m *yaml.Node, value string, path ...string) (bool, error) {
 			return false, nil
 		}
 	}
-	list.Content = append(list.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: value})
+	list.Content = append(list.Content, newString(value))
 	settleLineComments(m, path)
 	return true, nil
 }
 
-// LineComment returns the comment on the line of the field at path.
-func LineComment(m *yaml.Node, path ...string) string {
-	if n := Lookup(m, path...); n != nil {
-		return n.LineComment
+// Scalar returns the value of the scalar at path below m, or "" when there
+// is none (no field, or a mapping or list).
+func Scalar(m *yaml.Node, path ...string) string {
+	if v := Lookup(m, path...); v != nil && v.Kind == yaml.ScalarNode {
+		return v.Value
 	}
 	return ""
+}
+
+// StringMapping builds a block mapping of string fields from key, value
+// pairs, in order: StringMapping("cidrBlock", "10.0.0.0/8", "displayName",
+// "vpn"). A trailing key without a value is dropped.
+func StringMapping(pairs ...string) *yaml.Node {
+	m := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		m.Content = append(m.Content, newString(pairs[i]), newString(pairs[i+1]))
+	}
+	return m
+}
+
+// AppendItem adds item at the end of list. The parser hangs a comment
+// written after a list's last entry on that entry; it moves to item, so
+// that it stays at the end of the list.
+func AppendItem(list, item *yaml.Node) {
+	if n := len(list.Content); n > 0 {
+		moveTrailingComment(list.Content[n-1], item)
+	}
+	list.Content = append(list.Content, item)
+}
+
+// DeleteItem removes the entry at index i of list. When that is the last
+// entry, the comment after the list moves to the entry that becomes last.
+func DeleteItem(list *yaml.Node, i int) {
+	if last := len(list.Content) - 1; i == last && i > 0 {
+		moveTrailingComment(list.Content[i], list.Content[i-1])
+	}
+	list.Content = slices.Delete(list.Content, i, i+1)
+}
+
+// moveTrailingComment moves the comment after a list entry (on a mapping
+// entry, the parser hangs it on the last field's key) from one entry to
+// another that has none.
+func moveTrailingComment(from, to *yaml.Node) {
+	foot := func(m *yaml.Node) *yaml.Node {
+		if m.Kind == yaml.MappingNode && len(m.Content) >= 2 && m.FootComment == "" {
+			return m.Content[len(m.Content)-2]
+		}
+		return m
+	}
+	src, dst := foot(from), foot(to)
+	if src.FootComment != "" && dst.FootComment == "" {
+		dst.FootComment, src.FootComment = src.FootComment, ""
+	}
+}
+
+// setterMarkerWord starts the comment by which kpt's apply-setters
+// function marks a field it sets: `# kpt-set: ${name}`. A field so marked
+// gets the setter's value back on the next apply-setters run, whatever an
+// edit wrote there.
+// https://catalog.kpt.dev/function-catalog/apply-setters/v0.2/
+const setterMarkerWord = "kpt-set:"
+
+// SetterMarkerOn returns the kpt-set setter marker in the line comment of
+// n, trimmed, or "" when it has none.
+func SetterMarkerOn(n *yaml.Node) string {
+	if n != nil && strings.Contains(n.LineComment, setterMarkerWord) {
+		return strings.TrimSpace(n.LineComment)
+	}
+	return ""
+}
+
+// SetterMarker returns the kpt-set setter marker on the line of the field
+// at path below m, or "". The parser hangs the comment of `key: value #
+// comment` on the value, and that of `key: # comment` followed by a block
+// mapping or list on the key, so both are looked at.
+func SetterMarker(m *yaml.Node, path ...string) string {
+	if len(path) == 0 {
+		return SetterMarkerOn(m)
+	}
+	parent := Lookup(m, path[:len(path)-1]...)
+	if parent == nil || parent.Kind != yaml.MappingNode {
+		return ""
+	}
+	k, v := field(parent, path[len(path)-1])
+	if marker := SetterMarkerOn(v); marker != "" {
+		return marker
+	}
+	return SetterMarkerOn(k)
 }
 
 func ensureMapping(m *yaml.Node, path []string) (*yaml.Node, error) {
@@ -182,13 +263,7 @@ func settleLineComments(m *yaml.Node, path []string) {
 		if m == nil || m.Kind != yaml.MappingNode {
 			return
 		}
-		var k, v *yaml.Node
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			if m.Content[i].Value == key {
-				k, v = m.Content[i], m.Content[i+1]
-				break
-			}
-		}
+		k, v := field(m, key)
 		if k == nil {
 			return
 		}
@@ -205,22 +280,38 @@ func settleLineComments(m *yaml.Node, path []string) {
 	}
 }
 
-func valueOf(m *yaml.Node, key string) *yaml.Node {
+// keyIndex is the index in m.Content of the key node of key in the mapping
+// m (its value follows it), or -1.
+func keyIndex(m *yaml.Node, key string) int {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
-			return m.Content[i+1]
+			return i
 		}
 	}
-	return nil
+	return -1
+}
+
+// field returns the key and value nodes of key in the mapping m, or nils.
+func field(m *yaml.Node, key string) (k, v *yaml.Node) {
+	if i := keyIndex(m, key); i >= 0 {
+		return m.Content[i], m.Content[i+1]
+	}
+	return nil, nil
+}
+
+func valueOf(m *yaml.Node, key string) *yaml.Node {
+	_, v := field(m, key)
+	return v
+}
+
+func newString(s string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: s}
 }
 
 func setValue(m *yaml.Node, key string, v *yaml.Node) {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			m.Content[i+1] = v
-			return
-		}
+	if i := keyIndex(m, key); i >= 0 {
+		m.Content[i+1] = v
+		return
 	}
-	m.Content = append(m.Content,
-		&yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: key}, v)
+	m.Content = append(m.Content, newString(key), v)
 }

@@ -597,7 +597,7 @@ spec:
 	}
 }
 
-func TestLookupAndLineComment(t *testing.T) {
+func TestLookupAndScalar(t *testing.T) {
 	rn, err := yaml.Parse(doc(cluster))
 	if err != nil {
 		t.Fatal(err)
@@ -618,14 +618,145 @@ func TestLookupAndLineComment(t *testing.T) {
 		path []string
 		want string
 	}{
-		{[]string{"spec", "location"}, "# kpt-set: ${region}"},
-		{[]string{"metadata", "name"}, "# kpt-set: ${cluster-name}"},
-		{[]string{"spec", "count"}, ""},
+		{[]string{"spec", "location"}, "us-central1"},
+		{[]string{"spec", "count"}, "3"},
+		{[]string{"spec"}, ""}, // a mapping
 		{[]string{"spec", "missing"}, ""},
+		{[]string{"spec", "location", "zone"}, ""},
 	} {
-		if got := LineComment(m, tc.path...); got != tc.want {
-			t.Errorf("LineComment %v = %q, want %q", tc.path, got, tc.want)
+		if got := Scalar(m, tc.path...); got != tc.want {
+			t.Errorf("Scalar %v = %q, want %q", tc.path, got, tc.want)
 		}
+	}
+}
+
+func TestSetterMarker(t *testing.T) {
+	rn, err := yaml.Parse(doc(`
+metadata:
+  name: c1 # kpt-set: ${cluster-name}
+spec:
+  location: us-central1 #   kpt-set: ${region}
+  note: x # a comment, not a setter
+  tags: # kpt-set: ${tags}
+  - a
+  flow: [a] # kpt-set: ${flow}
+  ranges:
+  - 10.0.0.0/8
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := rn.YNode()
+	for _, tc := range []struct {
+		path []string
+		want string
+	}{
+		{[]string{"metadata", "name"}, "# kpt-set: ${cluster-name}"},
+		{[]string{"spec", "location"}, "#   kpt-set: ${region}"},
+		{[]string{"spec", "tags"}, "# kpt-set: ${tags}"}, // on the key
+		{[]string{"spec", "flow"}, "# kpt-set: ${flow}"}, // on the value
+		{[]string{"spec", "note"}, ""},
+		{[]string{"spec", "ranges"}, ""},
+		{[]string{"spec", "missing"}, ""},
+		{[]string{"spec", "location", "zone"}, ""},
+		{[]string{"status", "x"}, ""},
+	} {
+		if got := SetterMarker(m, tc.path...); got != tc.want {
+			t.Errorf("SetterMarker %v = %q, want %q", tc.path, got, tc.want)
+		}
+	}
+	if got := SetterMarkerOn(Lookup(m, "metadata", "name")); got != "# kpt-set: ${cluster-name}" {
+		t.Errorf("SetterMarkerOn metadata.name = %q", got)
+	}
+	if got := SetterMarkerOn(nil); got != "" {
+		t.Errorf("SetterMarkerOn(nil) = %q", got)
+	}
+}
+
+func TestStringMapping(t *testing.T) {
+	rn, err := yaml.Parse("list: []\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := Lookup(rn.YNode(), "list")
+	list.Style = 0
+	AppendItem(list, StringMapping("cidrBlock", "10.0.0.0/8", "displayName", "vpn", "dropped"))
+	want := "list:\n- cidrBlock: 10.0.0.0/8\n  displayName: vpn\n"
+	if diff := cmp.Diff(want, rn.MustString()); diff != "" {
+		t.Errorf("YAML (-want +got):\n%s", diff)
+	}
+}
+
+// TestListItems checks that a comment after a list stays after its last
+// entry when entries are added to it or taken from it. The parser hangs
+// such a comment, when a field follows the list, on the last entry.
+func TestListItems(t *testing.T) {
+	const in = `
+spec:
+  authorized:
+    cidrBlocks:
+    - cidrBlock: 10.0.0.0/8 # first
+      displayName: a
+    - cidrBlock: 10.1.0.0/16
+      displayName: b
+    # the end of the list
+  enabled: true
+`
+	for _, tc := range []struct {
+		name string
+		edit func(list *yaml.Node)
+		out  string
+	}{{
+		name: "append",
+		edit: func(list *yaml.Node) { AppendItem(list, StringMapping("cidrBlock", "10.2.0.0/16", "displayName", "c")) },
+		out: `
+spec:
+  authorized:
+    cidrBlocks:
+    - cidrBlock: 10.0.0.0/8 # first
+      displayName: a
+    - cidrBlock: 10.1.0.0/16
+      displayName: b
+    - cidrBlock: 10.2.0.0/16
+      displayName: c
+      # the end of the list
+  enabled: true
+`,
+	}, {
+		name: "delete the last",
+		edit: func(list *yaml.Node) { DeleteItem(list, 1) },
+		out: `
+spec:
+  authorized:
+    cidrBlocks:
+    - cidrBlock: 10.0.0.0/8 # first
+      displayName: a
+      # the end of the list
+  enabled: true
+`,
+	}, {
+		name: "delete the first",
+		edit: func(list *yaml.Node) { DeleteItem(list, 0) },
+		out: `
+spec:
+  authorized:
+    cidrBlocks:
+    - cidrBlock: 10.1.0.0/16
+      displayName: b
+      # the end of the list
+  enabled: true
+`,
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			rn, err := yaml.Parse(doc(in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.edit(Lookup(rn.YNode(), "spec", "authorized", "cidrBlocks"))
+			if diff := cmp.Diff(doc(tc.out), rn.MustString()); diff != "" {
+				t.Errorf("YAML (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 

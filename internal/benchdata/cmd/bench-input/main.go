@@ -14,6 +14,11 @@
 //	                                    documents separated by ---, not a
 //	                                    ResourceList, for tools that read
 //	                                    files of objects (kyverno apply)
+//	bench-input -failing < OUTPUT       reads a function's output
+//	                                    ResourceList and prints the object
+//	                                    of each error result, one a line,
+//	                                    as namespace/Kind/name (kyverno
+//	                                    apply's notation)
 package main
 
 import (
@@ -21,7 +26,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/kio"
@@ -36,6 +43,7 @@ type options struct {
 	afterPrivateCluster bool
 	config              string
 	plain               bool
+	failing             bool
 }
 
 func main() {
@@ -45,12 +53,19 @@ func main() {
 	flag.BoolVar(&o.afterPrivateCluster, "after-private-cluster", false, "run private-cluster on the input first")
 	flag.StringVar(&o.config, "config", "", "add this function's benchmark config")
 	flag.BoolVar(&o.plain, "plain", false, "write the objects as a multi-document YAML stream, not a ResourceList")
+	flag.BoolVar(&o.failing, "failing", false, "read a function's output ResourceList on stdin and print the object of each error result as namespace/Kind/name")
 	flag.Parse()
 	if err := o.check(flag.Args()); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-input:", err)
 		os.Exit(2)
 	}
-	if err := write(o); err != nil {
+	var err error
+	if o.failing {
+		err = printFailing(os.Stdin, os.Stdout)
+	} else {
+		err = write(o)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench-input:", err)
 		os.Exit(1)
 	}
@@ -67,6 +82,8 @@ func (o options) check(args []string) error {
 		return errors.New("-copies builds the input, -in reads it: use one of them")
 	case o.plain && o.config != "":
 		return errors.New("-plain writes the objects alone, without the functionConfig that -config adds: use one of them")
+	case o.failing && (o.in != "" || o.copies != benchdata.Copies || o.afterPrivateCluster || o.config != "" || o.plain):
+		return errors.New("-failing reads a function's output on stdin and writes no input: give it no other flag")
 	}
 	return nil
 }
@@ -129,4 +146,55 @@ func plainObjects(rl []byte) ([]byte, error) {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// printFailing writes failing's lines for the ResourceList read from r.
+func printFailing(r io.Reader, w io.Writer) error {
+	out, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	objects, err := failing(out)
+	if err != nil {
+		return err
+	}
+	for _, o := range objects {
+		if _, err := fmt.Fprintln(w, o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// failing returns the object of each error result of a function's output
+// ResourceList, in the results' order, as namespace/Kind/name: the
+// notation of kyverno apply, whose failures the bench compares with them
+// (the namespace is empty for a cluster-scoped object). An error result
+// about no object, or about the function config, is an error: it says
+// the run itself went wrong, not that an object of the package fails.
+func failing(out []byte) ([]string, error) {
+	rl, err := fn.ParseResourceList(out)
+	if err != nil {
+		return nil, fmt.Errorf("reading the function's output: %w", err)
+	}
+	var objects []string
+	for _, r := range rl.Results {
+		if r.Severity != fn.Error {
+			continue
+		}
+		ref := r.ResourceRef
+		switch {
+		case ref == nil || ref.Kind == "" || ref.Name == "":
+			return nil, fmt.Errorf("an error result names no object: %s", strings.TrimSpace(r.Message))
+		case isConfig(ref, rl.FunctionConfig):
+			return nil, fmt.Errorf("an error result is about the function config: %s", strings.TrimSpace(r.Message))
+		}
+		objects = append(objects, ref.Namespace+"/"+ref.Kind+"/"+ref.Name)
+	}
+	return objects, nil
+}
+
+// isConfig tells whether ref names the function config.
+func isConfig(ref *fn.ResourceRef, config *fn.KubeObject) bool {
+	return config != nil && ref.Kind == config.GetKind() && ref.Name == config.GetName() && ref.Namespace == config.GetNamespace()
 }
