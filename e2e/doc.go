@@ -21,7 +21,7 @@
 // an old or misspelt name fails the case instead of being left out of it.
 //
 // These are the words of the unit cases (functions/<f>/testdata/<case>/,
-// run by internal/fntest): input, config.yaml, expected. A unit case's
+// run by internal/testing/fntest): input, config.yaml, expected. A unit case's
 // input and expected are files of objects (input.yaml, expected.yaml); an
 // end-to-end case's are folders, since kpt reads and writes a package, with
 // its Kptfile and its files. config.yaml is the function config in both.

@@ -22,7 +22,7 @@ import (
 var update = flag.Bool("update", false, "rewrite each case's expected/ (or expected.diff) with what kpt produced (review the diff before committing)")
 
 // A case's files and folders (see doc.go): the words of the unit cases of
-// internal/fntest, as folders where kpt needs a package.
+// internal/testing/fntest, as folders where kpt needs a package.
 const (
 	caseFile     = "case.yaml"     // how kpt runs the case
 	inputDir     = "input"         // the package before the run

@@ -18,7 +18,7 @@ import (
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
-	"github.com/lockdown-krm/lockdown/internal/crdschema"
+	"github.com/lockdown-krm/lockdown/internal/testing/crdschema"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 	"sigs.k8s.io/kustomize/kyaml/yaml/merge2"
 	sigsyaml "sigs.k8s.io/yaml"

@@ -24,7 +24,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/lockdown-krm/lockdown/internal/benchdata"
+	"github.com/lockdown-krm/lockdown/internal/testing/benchdata"
 )
 
 // hardeningBlueprint hardens a Kubeflow install: the test renders it with

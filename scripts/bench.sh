@@ -87,7 +87,7 @@ timed_tail() { tail -n 1 "$out/time.tmp" >>"$1"; }
 go_benchmarks() {
 	local benches b d name pkg i runs
 	# Benchmarks: name=package. The identity comes first: it is the baseline.
-	benches=(Identity=./internal/benchdata)
+	benches=(Identity=./internal/testing/benchdata)
 	for d in functions/*/; do
 		for b in $(grep -ho '^func Benchmark[A-Za-z0-9]*' "$d"*_test.go 2>/dev/null | sed 's/^func //'); do
 			benches+=("${b#Benchmark}=./$d")
@@ -123,7 +123,7 @@ build_inputs() {
 	else
 		ARCHES=$arch bash scripts/images.sh --binaries pod-security-check >/dev/null
 	fi
-	go build -o "$out/bench-input" ./internal/benchdata/cmd/bench-input
+	go build -o "$out/bench-input" ./internal/testing/benchdata/cmd/bench-input
 	"$out/bench-input" >"$out/input.yaml"
 }
 

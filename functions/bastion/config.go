@@ -83,8 +83,8 @@ func (c *Bastion) Validate(src fnconfig.Source, res *results.Collector) {
 	if c.InternalAddress.IsSet() {
 		src.CheckValue(res, "internalAddress", &c.InternalAddress)
 	}
-	if c.Tag != "" && !gcp.IsNetworkTag(c.Tag) {
-		src.Error(res, "tag", "%q is not a valid network tag: %s", c.Tag, gcp.ResourceNameRule)
+	if c.Tag != "" {
+		src.Check(res, "tag", gcp.CheckNetworkTag(c.Tag))
 	}
 	c.validateServiceAccount(src, res)
 }

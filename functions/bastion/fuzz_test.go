@@ -3,7 +3,7 @@ package bastion
 import (
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/fntest"
+	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
 // FuzzBastion feeds arbitrary ResourceLists (seeded with every golden case,

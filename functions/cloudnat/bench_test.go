@@ -3,7 +3,7 @@ package cloudnat
 import (
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/benchdata"
+	"github.com/lockdown-krm/lockdown/internal/testing/benchdata"
 )
 
 // BenchmarkCloudNAT runs on the same input as benchdata's BenchmarkIdentity

@@ -237,8 +237,8 @@ func (c *CloudNAT) validateHosts(src fnconfig.Source, res *results.Collector) {
 func powerOfTwo(n int64) bool { return n > 0 && n&(n-1) == 0 }
 
 func checkPriority(src fnconfig.Source, res *results.Collector, field string, p *int64) {
-	if p != nil && (*p < gcp.MinPriority || *p > gcp.MaxPriority) {
-		src.Error(res, field, "%d is out of range: GCP priorities go from %d (first) to %d (last)", *p, gcp.MinPriority, gcp.MaxPriority)
+	if p != nil {
+		src.Check(res, field, gcp.CheckPriority(*p))
 	}
 }
 

@@ -8,8 +8,8 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
-	"github.com/lockdown-krm/lockdown/internal/crdschema"
-	"github.com/lockdown-krm/lockdown/internal/fntest"
+	"github.com/lockdown-krm/lockdown/internal/testing/crdschema"
+	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
 // TestGoldensValidateAgainstCRDs runs every golden expected.yaml through the

@@ -3,7 +3,7 @@ package cloudnat
 import (
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/fntest"
+	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
 // FuzzCloudNAT feeds arbitrary ResourceLists (seeded with every golden

@@ -6,7 +6,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
 	"github.com/lockdown-krm/lockdown/functions/privatecluster"
-	"github.com/lockdown-krm/lockdown/internal/benchdata"
+	"github.com/lockdown-krm/lockdown/internal/testing/benchdata"
 )
 
 // BenchmarkClusterFirewall runs on benchdata's input as private-cluster

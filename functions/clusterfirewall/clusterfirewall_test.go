@@ -9,8 +9,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
-	"github.com/lockdown-krm/lockdown/internal/crdschema"
-	"github.com/lockdown-krm/lockdown/internal/fntest"
+	"github.com/lockdown-krm/lockdown/internal/testing/crdschema"
+	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
 func TestGolden(t *testing.T) {

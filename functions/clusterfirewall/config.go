@@ -3,8 +3,6 @@ package clusterfirewall
 import (
 	"errors"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
 	"github.com/lockdown-krm/lockdown/internal/gcp"
@@ -96,11 +94,7 @@ func (c *ClusterFirewall) Validate(src fnconfig.Source, res *results.Collector) 
 }
 
 func checkPriority(src fnconfig.Source, res *results.Collector, field string, p int) bool {
-	if p < gcp.MinPriority || p > gcp.MaxPriority {
-		src.Error(res, field, "priority %d is out of range: GCP takes %d to %d", p, gcp.MinPriority, gcp.MaxPriority)
-		return false
-	}
-	return true
+	return src.Check(res, field, gcp.CheckPriority(int64(p)))
 }
 
 // checkWinsOverDeny wants an allow priority that beats the deny: GCP
@@ -113,14 +107,10 @@ func (c *ClusterFirewall) checkWinsOverDeny(src fnconfig.Source, res *results.Co
 }
 
 func checkTag(src fnconfig.Source, res *results.Collector, field, tag string) {
-	if tag != "" && !gcp.IsNetworkTag(tag) {
-		src.Error(res, field, "%q is not a valid network tag: %s", tag, gcp.ResourceNameRule)
+	if tag != "" {
+		src.Check(res, field, gcp.CheckNetworkTag(tag))
 	}
 }
-
-// protocols are the protocol names GCP firewall rules take; a number
-// 0-255 is accepted too.
-var protocols = []string{"all", "ah", "esp", "icmp", "ipip", "sctp", "tcp", "udp"}
 
 func (c *ClusterFirewall) checkExtra(src fnconfig.Source, res *results.Collector, field string, e ExtraAllow) {
 	// The rule is named <cluster>-extra-<name>: keep room for the cluster.
@@ -168,13 +158,8 @@ func isWholeInternet(r fnconfig.Range) bool {
 
 func checkProtocol(src fnconfig.Source, res *results.Collector, field string, e ExtraAllow) {
 	proto := e.Protocol
-	if n, err := strconv.Atoi(proto); err == nil {
-		if n < 0 || n > 255 {
-			src.Error(res, field+".protocol", "protocol number %d is out of range 0-255", n)
-		}
-	} else if !slices.Contains(protocols, proto) {
-		src.Error(res, field+".protocol", "%q: use one of %s, or an IP protocol number", proto, strings.Join(protocols, ", "))
-	}
+	_, err := gcp.FirewallProtocol(proto)
+	src.Check(res, field+".protocol", err)
 	if len(e.Ports) > 0 && proto != "tcp" && proto != "udp" && proto != "sctp" {
 		src.Error(res, field+".ports", "ports only apply to tcp, udp and sctp, not %q: remove them or change the protocol", proto)
 	}

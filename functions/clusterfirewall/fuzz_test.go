@@ -3,7 +3,7 @@ package clusterfirewall
 import (
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/fntest"
+	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
 // FuzzClusterFirewall feeds arbitrary ResourceLists (seeded with every

@@ -113,9 +113,5 @@ func joinInts(ports []int32) string {
 }
 
 func joinPorts(ports fnconfig.Ports) string {
-	s := make([]string, len(ports))
-	for i, p := range ports {
-		s[i] = p.Text
-	}
-	return strings.Join(s, ", ")
+	return strings.Join(fnconfig.Texts(ports), ", ")
 }

@@ -1,8 +1,6 @@
 package imagemirror
 
 import (
-	"fmt"
-
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
 	"github.com/lockdown-krm/lockdown/internal/images"
 	"github.com/lockdown-krm/lockdown/internal/results"
@@ -51,11 +49,11 @@ func (c *ImageMirror) Validate(src fnconfig.Source, res *results.Collector) {
 	}
 	for i, r := range c.AllowedRegistries {
 		if problem := images.CheckAllowed(r); problem != "" {
-			src.Error(res, fmt.Sprintf("allowedRegistries[%d]", i), "%s", problem)
+			src.Error(res, fnconfig.Index("allowedRegistries", i), "%s", problem)
 		}
 	}
 	for i, p := range c.ImagePaths {
-		field := fmt.Sprintf("imagePaths[%d]", i)
+		field := fnconfig.Index("imagePaths", i)
 		if p.Kind == "" {
 			src.Error(res, field+".kind", "give the kind whose image field this is, for example ClusterServingRuntime")
 		}

@@ -49,11 +49,8 @@ func Processor() fn.ResourceListProcessor {
 
 // use is one image field and what becomes of it.
 type use struct {
-	obj     *fn.KubeObject
-	subject results.Subject
-	field   images.Field
-	named   reference.Named
-	dst     reference.Named // nil: the image stays
+	images.Use
+	dst reference.Named // nil: the image stays
 }
 
 func plan(run *krmfn.Run[ImageMirror]) krmfn.Plan {
@@ -62,25 +59,25 @@ func plan(run *krmfn.Run[ImageMirror]) krmfn.Plan {
 	copies := map[string]Copy{}
 	var rewrites []*use
 	for _, u := range uses {
-		switch reach := images.Reachable(u.named, cfg.Mirror, cfg.AllowedRegistries); {
+		switch reach := images.Reachable(u.Named, cfg.Mirror, cfg.AllowedRegistries); {
 		case reach == images.FromMirror:
-			if src, ok := sourceOf(cfg.Mirror, u.named); ok {
-				copies[src.String()] = Copy{Source: src.String(), Destination: u.named.String()}
+			if src, ok := sourceOf(cfg.Mirror, u.Named); ok {
+				copies[src.String()] = Copy{Source: src.String(), Destination: u.Named.String()}
 			}
 		case reach != images.Unreachable:
 		case cfg.CheckOnly:
-			in.Results.Report(fn.Error, u.subject, u.field.Path,
+			in.Results.Report(fn.Error, u.Subject, u.Field.Path,
 				"image %q comes from %s, which private nodes cannot reach: mirror it (set mirror and leave checkOnly off) or list the registry in allowedRegistries",
-				u.field.Node.Value, reference.Domain(u.named))
+				u.Field.Node.Value, reference.Domain(u.Named))
 		default:
-			dst, err := destination(cfg.Mirror, u.named)
+			dst, err := destination(cfg.Mirror, u.Named)
 			if err != nil {
-				in.Results.Report(fn.Error, u.subject, u.field.Path, "cannot mirror image %q: %v", u.field.Node.Value, err)
+				in.Results.Report(fn.Error, u.Subject, u.Field.Path, "cannot mirror image %q: %v", u.Field.Node.Value, err)
 				continue
 			}
 			u.dst = dst
 			rewrites = append(rewrites, u)
-			copies[u.named.String()] = Copy{Source: u.named.String(), Destination: dst.String()}
+			copies[u.Named.String()] = Copy{Source: u.Named.String(), Destination: dst.String()}
 		}
 	}
 	if in.Results.HasErrors() {
@@ -108,24 +105,17 @@ func plan(run *krmfn.Run[ImageMirror]) krmfn.Plan {
 	}}
 }
 
-// find reads every image field of the package (images.Table.ImagesOf,
+// find reads every image field of the package (images.Table.UsesOf,
 // lint's reading too); a field that is not a reference is an error result
 // naming the object and the field.
 func find(in krmfn.Input[ImageMirror]) []*use {
-	table := images.NewTable(in.Config.ImagePaths)
-	var out []*use
-	for _, obj := range in.Items {
-		found, problems := table.ImagesOf(obj)
-		if len(found)+len(problems) == 0 {
-			continue
-		}
-		subject := results.SubjectOf(obj)
-		for _, p := range problems {
-			in.Results.Report(fn.Error, subject, p.Path, "%s: %s", subject.Describe("object"), p.Message)
-		}
-		for _, img := range found {
-			out = append(out, &use{obj: obj, subject: subject, field: img.Field, named: img.Named})
-		}
+	uses, problems := images.NewTable(in.Config.ImagePaths).UsesOf(in.Items)
+	for _, p := range problems {
+		in.Results.Report(fn.Error, p.Subject, p.Path, "%s: %s", p.Subject.Describe("object"), p.Message)
+	}
+	out := make([]*use, len(uses))
+	for i, u := range uses {
+		out[i] = &use{Use: u}
 	}
 	return out
 }
@@ -135,22 +125,22 @@ func rewrite(rewrites []*use, res *results.Collector) {
 	byObj := map[*fn.KubeObject][]*use{}
 	var order []*fn.KubeObject
 	for _, u := range rewrites {
-		if _, seen := byObj[u.obj]; !seen {
-			order = append(order, u.obj)
+		if _, seen := byObj[u.Object]; !seen {
+			order = append(order, u.Object)
 		}
-		byObj[u.obj] = append(byObj[u.obj], u)
+		byObj[u.Object] = append(byObj[u.Object], u)
 	}
 	for _, obj := range order {
 		_ = yamledit.Edit(obj, func(*yaml.Node) error {
 			for _, u := range byObj[obj] {
-				old := u.field.Node.Value
-				u.field.Node.Value, u.field.Node.Tag = u.dst.String(), yaml.NodeTagString
-				if marker := yamledit.SetterMarkerOn(u.field.Node); marker != "" {
-					res.Report(fn.Warning, u.subject, u.field.Path, "rewritten from %q to %q, but the field has the setter marker %q: change the setter's value instead, or apply-setters will undo this",
+				old := u.Field.Node.Value
+				u.Field.Node.Value, u.Field.Node.Tag = u.dst.String(), yaml.NodeTagString
+				if marker := yamledit.SetterMarkerOn(u.Field.Node); marker != "" {
+					res.Report(fn.Warning, u.Subject, u.Field.Path, "rewritten from %q to %q, but the field has the setter marker %q: change the setter's value instead, or apply-setters will undo this",
 						old, u.dst.String(), marker)
 					continue
 				}
-				res.Report(fn.Info, u.subject, u.field.Path, "rewritten from %q to %q: %s is not reachable from private nodes", old, u.dst.String(), reference.Domain(u.named))
+				res.Report(fn.Info, u.Subject, u.Field.Path, "rewritten from %q to %q: %s is not reachable from private nodes", old, u.dst.String(), reference.Domain(u.Named))
 			}
 			return nil
 		})

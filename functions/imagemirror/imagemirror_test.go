@@ -3,7 +3,7 @@ package imagemirror
 import (
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/fntest"
+	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
 func TestGolden(t *testing.T) {

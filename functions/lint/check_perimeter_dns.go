@@ -12,10 +12,6 @@ import (
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
-// KindServicePerimeter is Config Connector's kind for a VPC Service
-// Controls perimeter.
-const KindServicePerimeter = "AccessContextManagerServicePerimeter"
-
 // perimeterDNS is the perimeter-dns check. It warns when the package
 // fences services with a VPC Service Controls perimeter while its DNS
 // sends Google APIs to the private VIP (private.googleapis.com) instead of
@@ -67,21 +63,12 @@ func privateVIPRecords(records []*facts.RecordSet) (map[*fn.KubeObject][]string,
 }
 
 // restrictingPerimeter returns the first service perimeter of the package
-// that restricts services, enforced (spec.status) or in dry run
-// (spec.spec), and how many it restricts; nil when there is none.
+// that restricts services (facts.ServicePerimeter.RestrictedServices), and
+// how many it restricts; nil when there is none.
 func (l *linter) restrictingPerimeter() (*fn.KubeObject, int) {
-	for _, obj := range l.items {
-		if obj.GetKind() != KindServicePerimeter || !facts.IsKCC(obj) {
-			continue
-		}
-		var services []string
-		for _, part := range []string{"status", "spec"} {
-			list, _, _ := obj.NestedStringSlice("spec", part, "restrictedServices")
-			services = append(services, list...)
-		}
-		slices.Sort(services)
-		if services = slices.Compact(services); len(services) > 0 {
-			return obj, len(services)
+	for _, s := range l.pkg.ServicePerimeters() {
+		if n := len(s.RestrictedServices()); n > 0 {
+			return s.Object, n
 		}
 	}
 	return nil, 0

@@ -106,7 +106,7 @@ func coversEntry(deny []facts.FirewallEntry, a facts.FirewallEntry) bool {
 	var ports []gcp.PortRange
 	for _, d := range deny {
 		switch {
-		case d.Protocol == "all":
+		case d.Protocol == gcp.ProtocolAll:
 			return true
 		case d.Protocol != a.Protocol:
 			continue
@@ -115,7 +115,7 @@ func coversEntry(deny []facts.FirewallEntry, a facts.FirewallEntry) bool {
 		}
 		ports = append(ports, d.Ports...)
 	}
-	if a.Protocol == "all" {
+	if a.Protocol == gcp.ProtocolAll {
 		return false
 	}
 	want := a.Ports

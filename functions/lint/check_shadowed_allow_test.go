@@ -12,7 +12,7 @@ import (
 // number, ports as a rule writes them.
 func entries(t *testing.T, spec string) []facts.FirewallEntry {
 	t.Helper()
-	numbers := map[string]string{"tcp": facts.ProtocolTCP, "udp": "17", "icmp": "1"}
+	numbers := map[string]string{"tcp": gcp.ProtocolTCP, "udp": "17", "icmp": "1"}
 	var out []facts.FirewallEntry
 	for _, part := range strings.Fields(spec) {
 		proto, ports, _ := strings.Cut(part, ":")

@@ -22,9 +22,9 @@ func unreachableImages(l *linter) []finding {
 		if images.Reachable(u.Named, l.cfg.Mirror, l.cfg.AllowedRegistries) != images.Unreachable {
 			continue
 		}
-		out = append(out, findingOn(fn.Error, u.subject, u.Field.Path,
+		out = append(out, findingOn(fn.Error, u.Subject, u.Field.Path,
 			"%s pulls %q from %s, which private nodes cannot reach: run image-mirror (it copies the image to the mirror and rewrites this field), or list the registry in allowedRegistries if the nodes reach it another way",
-			describeSubject(u.subject), u.value(), reference.Domain(u.Named)))
+			describeSubject(u.Subject), u.Field.Node.Value, reference.Domain(u.Named)))
 	}
 	return out
 }

@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -42,25 +41,16 @@ func (c *Lint) Validate(src fnconfig.Source, res *results.Collector) {
 	}
 	for i, r := range c.AllowedRegistries {
 		if problem := images.CheckAllowed(r); problem != "" {
-			src.Error(res, listField(src, "allowedRegistries", i), "%s", problem)
+			src.Error(res, fnconfig.Index("allowedRegistries", i), "%s", problem)
 		}
 	}
 	names := CheckNames()
 	for i, d := range c.Disable {
 		if !slices.Contains(names, d) {
-			src.Error(res, listField(src, "disable", i), "unknown check %q: the checks are %s", d, strings.Join(names, ", "))
+			src.Error(res, fnconfig.Index("disable", i), "unknown check %q: the checks are %s", d, strings.Join(names, ", "))
 		}
 	}
 }
 
 // disabled tells whether the check called name is to be skipped.
 func (c *Lint) disabled(name string) bool { return slices.Contains(c.Disable, name) }
-
-// listField is the path of a list entry: name[i] in the typed config, the
-// key itself in a ConfigMap, where the list is one comma-separated string.
-func listField(src fnconfig.Source, name string, i int) string {
-	if src.IsConfigMap() {
-		return name
-	}
-	return fmt.Sprintf("%s[%d]", name, i)
-}

@@ -33,7 +33,7 @@ type linter struct {
 	// The derivations, on first use: doing one twice would report every
 	// unreadable rule or image twice.
 	ruleList  facts.Lazy[[]*facts.FirewallRule]
-	imageList facts.Lazy[[]imageUse]
+	imageList facts.Lazy[[]images.Use]
 }
 
 // rules are the package's enabled firewall rules as GCP evaluates them
@@ -50,36 +50,16 @@ func (l *linter) rules() []*facts.FirewallRule {
 	})
 }
 
-// imageUse is one image field of the package, read.
-type imageUse struct {
-	subject results.Subject
-	images.Image
-}
-
-// value is the image as the field writes it.
-func (u imageUse) value() string { return u.Field.Node.Value }
-
 // images are the image fields of the package, read as image-mirror reads
-// them (images.Table.ImagesOf). A field that is not a string or not an
+// them (images.Table.UsesOf). A field that is not a string or not an
 // image reference is an error result: nothing can pull it.
-func (l *linter) images() []imageUse {
-	return l.imageList.Get(func() []imageUse {
-		table := images.NewTable(nil)
-		var out []imageUse
-		for _, obj := range l.items {
-			found, problems := table.ImagesOf(obj)
-			if len(found)+len(problems) == 0 {
-				continue
-			}
-			subject := results.SubjectOf(obj)
-			for _, p := range problems {
-				l.res.Report(fn.Error, subject, p.Path, "%s", p.Message)
-			}
-			for _, img := range found {
-				out = append(out, imageUse{subject: subject, Image: img})
-			}
+func (l *linter) images() []images.Use {
+	return l.imageList.Get(func() []images.Use {
+		uses, problems := images.NewTable(nil).UsesOf(l.items)
+		for _, p := range problems {
+			l.res.Report(fn.Error, p.Subject, p.Path, "%s", p.Message)
 		}
-		return out
+		return uses
 	})
 }
 

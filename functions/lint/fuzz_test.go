@@ -3,7 +3,7 @@ package lint
 import (
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/fntest"
+	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
 // FuzzLint feeds arbitrary ResourceLists (seeded with every golden case,

@@ -21,9 +21,9 @@ import (
 	"github.com/lockdown-krm/lockdown/functions/privategoogleaccess"
 	"github.com/lockdown-krm/lockdown/functions/vpcsc"
 	"github.com/lockdown-krm/lockdown/internal/facts"
-	"github.com/lockdown-krm/lockdown/internal/fntest"
 	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/results"
+	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
 const blueprint = "../../blueprints/kubeflow-private-gke"

@@ -3,7 +3,7 @@ package networkpolicy
 import (
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/benchdata"
+	"github.com/lockdown-krm/lockdown/internal/testing/benchdata"
 )
 
 // BenchmarkNetworkPolicy runs on the same input as benchdata's

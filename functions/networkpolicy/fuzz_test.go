@@ -3,7 +3,7 @@ package networkpolicy
 import (
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/fntest"
+	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
 // FuzzNetworkPolicy feeds arbitrary ResourceLists (seeded with every golden

@@ -3,12 +3,12 @@ package podsecurity
 import (
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/benchdata"
+	"github.com/lockdown-krm/lockdown/internal/testing/benchdata"
 )
 
 // BenchmarkPodSecurity runs on the same input as benchdata's
 // BenchmarkIdentity (the Kubeflow corpus ×20) with output both
-// (internal/benchdata/configs/pod-security.yaml), so that it writes the
+// (internal/testing/benchdata/configs/pod-security.yaml), so that it writes the
 // policies and labels every Namespace of the input; scripts/bench.sh
 // reports the ratio of the two.
 func BenchmarkPodSecurity(b *testing.B) {

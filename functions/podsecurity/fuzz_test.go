@@ -3,7 +3,7 @@ package podsecurity
 import (
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/fntest"
+	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
 // FuzzPodSecurity feeds arbitrary ResourceLists (seeded with every golden

@@ -16,10 +16,10 @@ import (
 	"k8s.io/pod-security-admission/policy"
 	"sigs.k8s.io/yaml"
 
-	"github.com/lockdown-krm/lockdown/internal/crdschema"
-	"github.com/lockdown-krm/lockdown/internal/fntest"
 	"github.com/lockdown-krm/lockdown/internal/pssconfig"
 	"github.com/lockdown-krm/lockdown/internal/results"
+	"github.com/lockdown-krm/lockdown/internal/testing/crdschema"
+	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
 // TestGoldensAgainstKyvernoCRD validates every ClusterPolicy of the goldens

@@ -3,13 +3,13 @@ package podsecuritycheck
 import (
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/benchdata"
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
+	"github.com/lockdown-krm/lockdown/internal/testing/benchdata"
 )
 
 // BenchmarkPodSecurityCheck runs on the same input as benchdata's
 // BenchmarkIdentity (the Kubeflow corpus ×20: 660 Deployments and more),
-// with enforcementAction: warn (internal/benchdata/configs/
+// with enforcementAction: warn (internal/testing/benchdata/configs/
 // pod-security-check.yaml) since the corpus has real violations;
 // scripts/bench.sh reports the ratio of the two.
 func BenchmarkPodSecurityCheck(b *testing.B) {

@@ -11,8 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
-	"github.com/lockdown-krm/lockdown/internal/fntest"
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
+	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
 // TestFastPathMatchesSDK runs the check both ways, through the SDK
@@ -65,7 +65,7 @@ func checkFastPath(t *testing.T, in []byte) {
 	if !v.Fast {
 		t.Fatal("the fast path falls back to the SDK")
 	}
-	got := v.Bytes()
+	got := slices.Concat(v.Output, v.Results)
 	if (wantErr == nil) != (gotErr == nil) {
 		t.Fatalf("SDK error %v, fast path error %v", wantErr, gotErr)
 	}

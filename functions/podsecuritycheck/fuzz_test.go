@@ -3,7 +3,7 @@ package podsecuritycheck
 import (
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/fntest"
+	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
 // FuzzPodSecurityCheck feeds arbitrary ResourceLists (seeded with every

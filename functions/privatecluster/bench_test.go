@@ -3,7 +3,7 @@ package privatecluster
 import (
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/benchdata"
+	"github.com/lockdown-krm/lockdown/internal/testing/benchdata"
 )
 
 // BenchmarkPrivateCluster runs on the same input as benchdata's

@@ -73,13 +73,12 @@ var _ fnconfig.ConfigMapValue = &AuthorizedNetworks{}
 // SetFromConfigMap reads the form "office=203.0.113.0/24,vpn=10.8.0.0/16".
 func (a *AuthorizedNetworks) SetFromConfigMap(text string) error {
 	list := AuthorizedNetworks{}
-	for _, entry := range fnconfig.SplitList(text) {
-		name, cidr, found := strings.Cut(entry, "=")
-		if !found {
-			return fmt.Errorf("entry %q: expected name=cidr, for example office=203.0.113.0/24", entry)
+	for _, p := range fnconfig.SplitPairs(text) {
+		if !p.Found {
+			return fmt.Errorf("entry %q: expected name=cidr, for example office=203.0.113.0/24", p.Entry)
 		}
-		block := fnconfig.CIDR{Scalar: fnconfig.Scalar{Text: strings.TrimSpace(cidr)}} // Load parses it
-		list = append(list, AuthorizedNetwork{DisplayName: strings.TrimSpace(name), CIDRBlock: block})
+		block := fnconfig.CIDR{Scalar: fnconfig.Scalar{Text: p.Value}} // Load parses it
+		list = append(list, AuthorizedNetwork{DisplayName: p.Key, CIDRBlock: block})
 	}
 	*a = list
 	return nil
@@ -107,8 +106,8 @@ func (c *PrivateCluster) Validate(src fnconfig.Source, res *results.Collector) {
 	default:
 		src.Error(res, "networkPolicyProvider", "unknown provider %q: use %s or %s", c.NetworkPolicyProvider, DataplaneV2, Calico)
 	}
-	if c.NodeTag != "" && !gcp.IsNetworkTag(c.NodeTag) {
-		src.Error(res, "nodeTag", "%q is not a valid network tag: %s", c.NodeTag, gcp.ResourceNameRule)
+	if c.NodeTag != "" {
+		src.Check(res, "nodeTag", gcp.CheckNetworkTag(c.NodeTag))
 	}
 }
 

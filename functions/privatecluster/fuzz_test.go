@@ -3,7 +3,7 @@ package privatecluster
 import (
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/fntest"
+	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
 // FuzzPrivateCluster feeds arbitrary ResourceLists (seeded with every golden

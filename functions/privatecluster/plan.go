@@ -144,14 +144,9 @@ func (p *planner) rangesOnNetwork(c *facts.Cluster) []namedPrefix {
 		if other != c {
 			whose = results.Describe(other.Object) + "'s"
 		}
-		if ip := other.Spec.IpAllocationPolicy; ip != nil {
-			for _, s := range []*string{ip.ClusterIpv4CidrBlock, ip.ServicesIpv4CidrBlock} {
-				if s == nil {
-					continue
-				}
-				if pr, ok := gcp.ParseCIDR(*s); ok {
-					out = append(out, namedPrefix{pr, fmt.Sprintf("%s ipAllocationPolicy range %s", whose, pr)})
-				}
+		for _, block := range []func() (netip.Prefix, bool){other.PodCIDRBlock, other.ServiceCIDRBlock} {
+			if pr, ok := block(); ok {
+				out = append(out, namedPrefix{pr, fmt.Sprintf("%s ipAllocationPolicy range %s", whose, pr)})
 			}
 		}
 	}

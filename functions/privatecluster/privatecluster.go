@@ -8,12 +8,12 @@ package privatecluster
 
 import (
 	_ "embed"
-	"fmt"
 	"slices"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
 	"github.com/lockdown-krm/lockdown/internal/facts"
+	"github.com/lockdown-krm/lockdown/internal/fnconfig"
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
@@ -80,7 +80,7 @@ func selectClusters(in krmfn.Input[PrivateCluster], pkg *facts.Package) []*facts
 	for i, name := range in.Config.Clusters {
 		idx := slices.IndexFunc(pkg.Clusters, func(c *facts.Cluster) bool { return c.Name() == name })
 		if idx < 0 {
-			in.Source.Error(in.Results, fmt.Sprintf("clusters[%d]", i), "no ContainerCluster named %q in the package; it has %s",
+			in.Source.Error(in.Results, fnconfig.Index("clusters", i), "no ContainerCluster named %q in the package; it has %s",
 				name, clusterNames(pkg.Clusters))
 			continue
 		}

@@ -3,7 +3,7 @@ package privategoogleaccess
 import (
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/benchdata"
+	"github.com/lockdown-krm/lockdown/internal/testing/benchdata"
 )
 
 // BenchmarkPrivateGoogleAccess runs on the same input as benchdata's

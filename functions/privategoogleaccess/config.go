@@ -74,9 +74,10 @@ func (c *PrivateGoogleAccess) Validate(src fnconfig.Source, res *results.Collect
 	if c.TTL < 1 || c.TTL > MaxTTL {
 		src.Error(res, "ttl", "ttl %d is out of range: give the record sets' time to live in seconds, 1 to %d (default %d)", c.TTL, MaxTTL, DefaultTTL)
 	}
-	if p := c.RoutePriority; p != nil && (*p < gcp.MinPriority || *p > gcp.MaxPriority) {
-		src.Error(res, "routePriority", "routePriority %d is out of range: GCP route priorities are %d to %d, lower wins; leave it unset to beat the network's routes to 0.0.0.0/0 by one",
-			*p, gcp.MinPriority, gcp.MaxPriority)
+	if p := c.RoutePriority; p != nil {
+		if err := gcp.CheckPriority(*p); err != nil {
+			src.Error(res, "routePriority", "%v; leave routePriority unset to beat the network's routes to 0.0.0.0/0 by one", err)
+		}
 	}
 }
 

@@ -3,7 +3,7 @@ package privategoogleaccess
 import (
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/fntest"
+	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
 // TestGoldensMatchCRDs checks every object of every golden expected.yaml

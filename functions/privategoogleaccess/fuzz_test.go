@@ -3,7 +3,7 @@ package privategoogleaccess
 import (
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/fntest"
+	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
 // FuzzPrivateGoogleAccess feeds arbitrary ResourceLists (seeded with every

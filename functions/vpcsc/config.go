@@ -80,8 +80,11 @@ type VPCServiceControls struct {
 	// IncludeCloudBuild adds each project's Cloud Build service account.
 	IncludeCloudBuild bool `json:"includeCloudBuild,omitempty"`
 	// IPSubnetworks and Regions are the access level's network conditions.
-	IPSubnetworks []string `json:"ipSubnetworks,omitempty"`
-	Regions       []string `json:"regions,omitempty"`
+	// Access Context Manager takes the subnetworks in CIDR notation only
+	// (fnconfig.CIDR; Validate refuses host bits), and the level carries
+	// them as written.
+	IPSubnetworks []fnconfig.CIDR `json:"ipSubnetworks,omitempty"`
+	Regions       []string        `json:"regions,omitempty"`
 	// CombiningFunction joins the level's conditions: AND (default) or OR.
 	CombiningFunction string `json:"combiningFunction,omitempty"`
 	// RestrictedServices replaces DefaultRestrictedServices.

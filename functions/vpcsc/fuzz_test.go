@@ -3,7 +3,7 @@ package vpcsc
 import (
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/fntest"
+	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
 // FuzzVPCSC feeds arbitrary ResourceLists (seeded with every golden case,

@@ -143,7 +143,7 @@ func cloudBuildMember(project ID) string {
 //     With groups but no user or service account there is no first level:
 //     a level without members would let in anyone from the networks.
 func (p *plan) planLevels(cfg *VPCServiceControls, src fnconfig.Source, res *results.Collector) {
-	network := &level{ipSubnetworks: sortedUnique(cfg.IPSubnetworks), regions: sortedUnique(cfg.Regions)}
+	network := &level{ipSubnetworks: sortedUnique(fnconfig.Texts(cfg.IPSubnetworks)), regions: sortedUnique(cfg.Regions)}
 	hasNetwork := len(network.ipSubnetworks)+len(network.regions) > 0
 	if len(p.principals) > 0 || (hasNetwork && (cfg.CombiningFunction == Or || len(p.groups) == 0)) {
 		p.level = &level{name: cfg.LevelName, members: p.principals, ipSubnetworks: network.ipSubnetworks, regions: network.regions}

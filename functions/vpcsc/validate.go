@@ -121,14 +121,10 @@ func (c *VPCServiceControls) validateNetworks(src fnconfig.Source, res *results.
 	// zero) or the input is considered malformed".
 	// https://cloud.google.com/access-context-manager/docs/reference/rest/v1/accessPolicies.accessLevels
 	// (Condition, field ipSubnetworks). The level carries them as written.
+	fnconfig.CheckValues(src, res, "ipSubnetworks", c.IPSubnetworks)
 	for i, s := range c.IPSubnetworks {
-		f := fnconfig.Index("ipSubnetworks", i)
-		p, ok := gcp.ParseCIDR(s)
-		switch {
-		case !ok:
-			src.Error(res, f, "%q is not a CIDR range such as 203.0.113.0/24", s)
-		case p.Masked() != p:
-			src.Error(res, f, "%s has host bits set, which Access Context Manager refuses: did you mean %s?", s, p.Masked())
+		if p := s.Prefix; p.IsValid() && p.Masked() != p {
+			src.Error(res, fnconfig.Index("ipSubnetworks", i), "%s has host bits set, which Access Context Manager refuses: did you mean %s?", s, p.Masked())
 		}
 	}
 	for i, r := range c.Regions {

@@ -9,8 +9,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"sigs.k8s.io/yaml"
 
-	"github.com/lockdown-krm/lockdown/internal/crdschema"
-	"github.com/lockdown-krm/lockdown/internal/fntest"
+	"github.com/lockdown-krm/lockdown/internal/testing/crdschema"
+	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
 func TestGolden(t *testing.T) {

@@ -85,3 +85,44 @@ func TestClusterRangesRegionAndNodeTag(t *testing.T) {
 		}
 	}
 }
+
+// The CIDR blocks are read whether or not the cluster also names secondary
+// ranges: private-cluster keeps every range GKE may create off the
+// control plane's.
+func TestClusterCIDRBlocks(t *testing.T) {
+	objs, err := fn.ParseKubeObjects([]byte(rangesPackage + `---
+apiVersion: container.cnrm.cloud.google.com/v1beta1
+kind: ContainerCluster
+metadata: {name: both}
+spec:
+  location: europe-west4
+  subnetworkRef: {name: sub}
+  ipAllocationPolicy: {clusterSecondaryRangeName: pods, clusterIpv4CidrBlock: 10.96.0.0/14, servicesIpv4CidrBlock: not-a-range}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res results.Collector
+	pkg := Read(objs, &res)
+	for _, tt := range []struct{ cluster, pods, services string }{
+		{"named", "", ""},
+		{"blocks", "10.64.0.0/14", "10.68.0.0/20"},
+		{"bare", "", ""},
+		{"both", "10.96.0.0/14", ""},
+	} {
+		c := pkg.Cluster("", tt.cluster)
+		for _, r := range []struct {
+			what string
+			get  func() (netip.Prefix, bool)
+			want string
+		}{{"pods", c.PodCIDRBlock, tt.pods}, {"services", c.ServiceCIDRBlock, tt.services}} {
+			p, ok := r.get()
+			if got := map[bool]string{true: p.String(), false: ""}[ok]; got != r.want {
+				t.Errorf("%s: %s CIDR block %q, want %q", tt.cluster, r.what, got, r.want)
+			}
+		}
+	}
+	if p, _ := pkg.Cluster("", "both").PodRange(); p.String() != "10.4.0.0/14" {
+		t.Errorf("the named secondary range goes before the block: pod range %s", p)
+	}
+}

@@ -46,14 +46,8 @@ func (z *ManagedZone) VisibleFrom(id NetworkID) bool {
 // of zones check against these.)
 func ManagedZones(items fn.KubeObjects, res *results.Collector) []*ManagedZone {
 	var out []*ManagedZone
-	for _, obj := range items {
-		if obj.GetKind() != KindManagedZone || !isKCC(obj) {
-			continue
-		}
-		z := &ManagedZone{Object: obj}
-		if !decode(obj, &z.Spec, res) {
-			continue
-		}
+	for obj, spec := range specsOf[dns.DNSManagedZoneSpec](items, KindManagedZone, res) {
+		z := &ManagedZone{Object: obj, Spec: spec}
 		z.DNSName = strings.ToLower(strings.TrimSuffix(z.Spec.DnsName, "."))
 		if pvc := z.Spec.PrivateVisibilityConfig; pvc != nil {
 			for i := range pvc.Networks {

@@ -9,6 +9,7 @@ package facts
 
 import (
 	"fmt"
+	"iter"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -132,11 +133,10 @@ func (c *Cluster) Name() string { return c.Object.GetName() }
 
 // MasterCIDR returns the control plane range the cluster declares.
 func (c *Cluster) MasterCIDR() (netip.Prefix, bool) {
-	pcc := c.Spec.PrivateClusterConfig
-	if pcc == nil || pcc.MasterIpv4CidrBlock == nil {
-		return netip.Prefix{}, false
+	if pcc := c.Spec.PrivateClusterConfig; pcc != nil {
+		return cidrBlock(pcc.MasterIpv4CidrBlock)
 	}
-	return gcp.ParseCIDR(*pcc.MasterIpv4CidrBlock)
+	return netip.Prefix{}, false
 }
 
 // NodeTags returns the network tags that every node of the cluster carries:
@@ -346,16 +346,6 @@ func (p *Package) linkCluster(c *Cluster) {
 	}
 }
 
-// Cluster returns the cluster named name (in any namespace when namespace is "").
-func (p *Package) Cluster(namespace, name string) *Cluster {
-	for _, c := range p.Clusters {
-		if c.Name() == name && (namespace == "" || c.Object.GetNamespace() == namespace) {
-			return c
-		}
-	}
-	return nil
-}
-
 // SubnetworksOn returns the package's subnetworks on the cluster's network.
 func (p *Package) SubnetworksOn(c *Cluster) []*Subnetwork {
 	id := c.NetworkID()
@@ -434,6 +424,24 @@ func decode(obj *fn.KubeObject, spec any, res *results.Collector) bool {
 	return true
 }
 
+// specsOf yields each Config Connector object of kind among items, in
+// order, with its spec decoded (decode): the readers of the facts that
+// Read does not index. One that cannot be read as its kind is an error
+// result and left out.
+func specsOf[S any](items fn.KubeObjects, kind string, res *results.Collector) iter.Seq2[*fn.KubeObject, S] {
+	return func(yield func(*fn.KubeObject, S) bool) {
+		for _, obj := range items {
+			if obj.GetKind() != kind || !isKCC(obj) {
+				continue
+			}
+			var spec S
+			if decode(obj, &spec, res) && !yield(obj, spec) {
+				return
+			}
+		}
+	}
+}
+
 func isKCC(obj *fn.KubeObject) bool {
 	group, _ := fn.ParseGroupVersion(obj.GetAPIVersion())
 	return strings.HasSuffix(group, ".cnrm.cloud.google.com")
@@ -476,7 +484,7 @@ func (c *Cluster) Region() string {
 // range its ipAllocationPolicy names, or the CIDR block it gives.
 func (c *Cluster) PodRange() (netip.Prefix, bool) {
 	if ip := c.Spec.IpAllocationPolicy; ip != nil {
-		return c.secondaryRange(ip.ClusterSecondaryRangeName, ip.ClusterIpv4CidrBlock)
+		return c.secondaryRange(ip.ClusterSecondaryRangeName, c.PodCIDRBlock)
 	}
 	return netip.Prefix{}, false
 }
@@ -484,21 +492,49 @@ func (c *Cluster) PodRange() (netip.Prefix, bool) {
 // ServiceRange returns the cluster's Service range, found like PodRange.
 func (c *Cluster) ServiceRange() (netip.Prefix, bool) {
 	if ip := c.Spec.IpAllocationPolicy; ip != nil {
-		return c.secondaryRange(ip.ServicesSecondaryRangeName, ip.ServicesIpv4CidrBlock)
+		return c.secondaryRange(ip.ServicesSecondaryRangeName, c.ServiceCIDRBlock)
 	}
 	return netip.Prefix{}, false
 }
 
-func (c *Cluster) secondaryRange(name, cidr *string) (netip.Prefix, bool) {
+// PodCIDRBlock returns the pod range the cluster's ipAllocationPolicy
+// gives in CIDR notation (clusterIpv4CidrBlock), for GKE to create, whether
+// or not it also names a secondary range.
+func (c *Cluster) PodCIDRBlock() (netip.Prefix, bool) {
+	if ip := c.Spec.IpAllocationPolicy; ip != nil {
+		return cidrBlock(ip.ClusterIpv4CidrBlock)
+	}
+	return netip.Prefix{}, false
+}
+
+// ServiceCIDRBlock returns the Service range the cluster's
+// ipAllocationPolicy gives in CIDR notation (servicesIpv4CidrBlock), like
+// PodCIDRBlock.
+func (c *Cluster) ServiceCIDRBlock() (netip.Prefix, bool) {
+	if ip := c.Spec.IpAllocationPolicy; ip != nil {
+		return cidrBlock(ip.ServicesIpv4CidrBlock)
+	}
+	return netip.Prefix{}, false
+}
+
+// secondaryRange is the subnetwork's range called name, else the CIDR
+// block that block reads.
+func (c *Cluster) secondaryRange(name *string, block func() (netip.Prefix, bool)) (netip.Prefix, bool) {
 	if name != nil && c.Subnetwork != nil {
 		if r, ok := c.Subnetwork.Range(*name); ok {
 			return r.Prefix, true
 		}
 	}
-	if cidr != nil {
-		return gcp.ParseCIDR(*cidr)
+	return block()
+}
+
+// cidrBlock reads a range field of a cluster (gcp.ParseCIDR); false when
+// it is unset or not in CIDR notation.
+func cidrBlock(text *string) (netip.Prefix, bool) {
+	if text == nil {
+		return netip.Prefix{}, false
 	}
-	return netip.Prefix{}, false
+	return gcp.ParseCIDR(*text)
 }
 
 // NodeTag returns the network tag that firewall rules for the cluster's

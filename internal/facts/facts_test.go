@@ -786,3 +786,14 @@ func TestRef(t *testing.T) {
 		}
 	}
 }
+
+// Cluster returns the cluster named name (in any namespace when namespace
+// is ""): the tests' way to pick one; the functions go over them all.
+func (p *Package) Cluster(namespace, name string) *Cluster {
+	for _, c := range p.Clusters {
+		if c.Name() == name && (namespace == "" || c.Object.GetNamespace() == namespace) {
+			return c
+		}
+	}
+	return nil
+}

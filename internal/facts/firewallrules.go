@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"strconv"
 	"strings"
 
 	compute "github.com/GoogleCloudPlatform/k8s-config-connector/pkg/clients/generated/apis/compute/v1beta1"
@@ -29,8 +28,8 @@ import (
 // The field semantics are the Compute Engine API's,
 // https://cloud.google.com/compute/docs/reference/rest/v1/firewalls:
 // direction defaults to INGRESS; a rule without targetTags applies to
-// every instance of its network; protocols are tcp, udp, icmp, esp, ah,
-// sctp, ipip, all, or an IP protocol number.
+// every instance of its network; protocols are read by
+// gcp.FirewallProtocol.
 type FirewallRule struct {
 	Firewall *Firewall
 	Ingress  bool // INGRESS (GCP's default); else EGRESS
@@ -52,7 +51,7 @@ type FirewallRule struct {
 // FirewallEntry is one protocol of a rule's allow or deny list and its
 // ports.
 type FirewallEntry struct {
-	Protocol string          // "all", or the IP protocol number: ProtocolTCP for tcp
+	Protocol string          // gcp.FirewallProtocol: "all", or the IP protocol number (gcp.ProtocolTCP for tcp)
 	Ports    []gcp.PortRange // nil: every port
 }
 
@@ -65,16 +64,6 @@ type HostBitsRange struct {
 	Object *fn.KubeObject
 	Field  string
 	Err    *gcp.HostBitsError
-}
-
-// ProtocolTCP is the IP protocol number of TCP, as entries hold it.
-const ProtocolTCP = "6"
-
-// firewallProtocols are the protocol names GCP firewall rules accept, with
-// their IP protocol numbers (API reference above; IANA's protocol
-// numbers).
-var firewallProtocols = map[string]string{
-	"icmp": "1", "tcp": ProtocolTCP, "udp": "17", "esp": "50", "ah": "51", "ipip": "94", "sctp": "132",
 }
 
 var firewallAnywhere = netip.MustParsePrefix("0.0.0.0/0")
@@ -141,16 +130,14 @@ func (r *FirewallRule) readEntries(res *results.Collector) bool {
 	return ok
 }
 
-// readFirewallEntry reads one protocol and its ports (gcp.ParsePortRange, from
-// gcp.MinPort: a rule may name port 0).
+// readFirewallEntry reads one protocol (gcp.FirewallProtocol, in any case:
+// a package's rule is read leniently) and its ports (gcp.ParsePortRange,
+// from gcp.MinPort: a rule may name port 0).
 func readFirewallEntry(f *Firewall, field, protocol string, ports []string, res *results.Collector) (FirewallEntry, bool) {
-	e := FirewallEntry{Protocol: strings.ToLower(protocol)}
-	if n, named := firewallProtocols[e.Protocol]; named {
-		e.Protocol = n
-	} else if n, err := strconv.Atoi(e.Protocol); err == nil && n >= 0 && n <= 255 {
-		e.Protocol = strconv.Itoa(n)
-	} else if e.Protocol != "all" {
-		res.Error(f.Object, field+".protocol", "protocol %q: use tcp, udp, icmp, esp, ah, sctp, ipip, all or an IP protocol number", protocol)
+	var e FirewallEntry
+	var err error
+	if e.Protocol, err = gcp.FirewallProtocol(strings.ToLower(protocol)); err != nil {
+		res.Error(f.Object, field+".protocol", "%v", err)
 		return e, false
 	}
 	for i, p := range ports {
@@ -222,14 +209,25 @@ func (r *FirewallRule) AllTargets() bool {
 func (r *FirewallRule) MatchesTCP(port int) bool {
 	want := gcp.PortRange{First: port, Last: port}
 	return slices.ContainsFunc(r.Entries, func(e FirewallEntry) bool {
-		return e.Protocol == "all" || (e.Protocol == ProtocolTCP && (e.Ports == nil ||
+		return e.Protocol == gcp.ProtocolAll || (e.Protocol == gcp.ProtocolTCP && (e.Ports == nil ||
 			slices.ContainsFunc(e.Ports, func(p gcp.PortRange) bool { return p.Contains(want) })))
 	})
 }
 
 // MatchesAnyTCP tells whether the rule matches TCP traffic on some port.
 func (r *FirewallRule) MatchesAnyTCP() bool {
-	return slices.ContainsFunc(r.Entries, func(e FirewallEntry) bool { return e.Protocol == "all" || e.Protocol == ProtocolTCP })
+	return slices.ContainsFunc(r.Entries, func(e FirewallEntry) bool { return e.Protocol == gcp.ProtocolAll || e.Protocol == gcp.ProtocolTCP })
+}
+
+// DeniesAllEgress tells whether the rule is a deny-all egress rule: an
+// EGRESS deny to 0.0.0.0/0 of every protocol (or of all of TCP, which is
+// what any allow for web traffic must beat) on every port. A deny of some
+// ports only is not one: it does not fence the network.
+func (r *FirewallRule) DeniesAllEgress() bool {
+	return !r.Ingress && !r.Allow && slices.Contains(r.Ranges, firewallAnywhere) &&
+		slices.ContainsFunc(r.Entries, func(e FirewallEntry) bool {
+			return e.Ports == nil && (e.Protocol == gcp.ProtocolAll || e.Protocol == gcp.ProtocolTCP)
+		})
 }
 
 // Direction is the rule's direction as GCP spells it.

@@ -89,7 +89,7 @@ func TestFirewallRules(t *testing.T) {
 		errs = append(errs, r.Field.Path+": "+r.Message)
 	}
 	wantErrs := []string{
-		`spec.allow[0].protocol: protocol "tpc": use tcp, udp, icmp, esp, ah, sctp, ipip, all or an IP protocol number`,
+		`spec.allow[0].protocol: "tpc": use one of all, ah, esp, icmp, ipip, sctp, tcp, udp, or an IP protocol number`,
 		`spec.allow[1].ports[0]: "8000-70000" is not a port or port range such as 443 or 8000-9000`,
 		`spec.sourceRanges[0]: "10.0.0.0/33" is not a range: write a CIDR range such as 10.0.0.0/8, or a single address such as 10.0.0.7`,
 	}

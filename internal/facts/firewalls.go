@@ -6,7 +6,6 @@ import (
 	compute "github.com/GoogleCloudPlatform/k8s-config-connector/pkg/clients/generated/apis/compute/v1beta1"
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
-	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
@@ -33,14 +32,8 @@ type Firewall struct {
 // on demand rather than by Read because only a few functions need them.
 func (p *Package) readFirewalls(res *results.Collector) []*Firewall {
 	var out []*Firewall
-	for _, obj := range p.Items {
-		if obj.GetKind() != KindFirewall || !isKCC(obj) {
-			continue
-		}
-		f := &Firewall{Object: obj, Priority: DefaultFirewallPriority}
-		if !decode(obj, &f.Spec, res) {
-			continue
-		}
+	for obj, spec := range specsOf[compute.ComputeFirewallSpec](p.Items, KindFirewall, res) {
+		f := &Firewall{Object: obj, Spec: spec, Priority: DefaultFirewallPriority}
 		if f.Spec.Priority != nil {
 			f.Priority = *f.Spec.Priority
 		}
@@ -58,21 +51,14 @@ func (f *Firewall) NetworkID() NetworkID {
 	return networkID(f.Object, refOf(&f.Spec.NetworkRef))
 }
 
-// DeniesAllEgress tells whether the rule is an enabled deny-all egress rule:
-// direction EGRESS, destination 0.0.0.0/0, and a deny of every protocol
-// (or of all of TCP, which is what any allow for web traffic must beat).
-// A deny of some ports only is not one: it does not fence the network.
+// DeniesAllEgress tells whether the rule is an enabled deny-all egress
+// rule, read as GCP evaluates it (FirewallRule.DeniesAllEgress). A rule GCP
+// would refuse denies nothing; reporting what is wrong with it is
+// FirewallRules' job, for the functions that judge rules, so it is read
+// here without results.
 func (f *Firewall) DeniesAllEgress() bool {
-	if f.Spec.Direction == nil || *f.Spec.Direction != "EGRESS" || (f.Spec.Disabled != nil && *f.Spec.Disabled) {
-		return false
-	}
-	everywhere := slices.ContainsFunc(f.Spec.DestinationRanges, func(r string) bool {
-		p, err := gcp.ParseRange(r)
-		return err == nil && p.Bits() == 0 && p.Addr().Is4()
-	})
-	return everywhere && slices.ContainsFunc(f.Spec.Deny, func(d compute.FirewallDeny) bool {
-		return len(d.Ports) == 0 && (d.Protocol == "all" || d.Protocol == "tcp" || d.Protocol == "6")
-	})
+	r, _, ok := readFirewallRule(f, &results.Collector{})
+	return ok && r.DeniesAllEgress()
 }
 
 // MayApplyTo tells whether the rule may apply to instances that carry the
@@ -97,14 +83,8 @@ type FirewallPolicyAssociation struct {
 // firewall policies with networks.
 func (p *Package) readFirewallPolicyAssociations(res *results.Collector) []*FirewallPolicyAssociation {
 	var out []*FirewallPolicyAssociation
-	for _, obj := range p.Items {
-		if obj.GetKind() != KindFirewallPolicyAssociation || !isKCC(obj) {
-			continue
-		}
-		a := &FirewallPolicyAssociation{Object: obj}
-		if !decode(obj, &a.Spec, res) {
-			continue
-		}
+	for obj, spec := range specsOf[compute.ComputeNetworkFirewallPolicyAssociationSpec](p.Items, KindFirewallPolicyAssociation, res) {
+		a := &FirewallPolicyAssociation{Object: obj, Spec: spec}
 		a.Network = networkID(obj, refOf(&a.Spec.AttachmentTargetRef))
 		out = append(out, a)
 	}

@@ -50,6 +50,21 @@ metadata: {name: deny-by-sa, namespace: ns}
 spec: {networkRef: {external: projects/h/global/networks/shared}, direction: EGRESS, destinationRanges: [0.0.0.0/0], deny: [{protocol: all}], targetTags: [x], targetServiceAccounts: [{name: sa}]}
 ---
 apiVersion: compute.cnrm.cloud.google.com/v1beta1
+kind: ComputeFirewall
+metadata: {name: deny-no-destination, namespace: ns}
+spec: {networkRef: {name: net}, direction: EGRESS, deny: [{protocol: "6"}]}
+---
+apiVersion: compute.cnrm.cloud.google.com/v1beta1
+kind: ComputeFirewall
+metadata: {name: deny-ipv6, namespace: ns}
+spec: {networkRef: {name: net}, direction: EGRESS, destinationRanges: ["::/0"], deny: [{protocol: all}]}
+---
+apiVersion: compute.cnrm.cloud.google.com/v1beta1
+kind: ComputeFirewall
+metadata: {name: deny-udp, namespace: ns}
+spec: {networkRef: {name: net}, direction: EGRESS, destinationRanges: [0.0.0.0/0], deny: [{protocol: udp}]}
+---
+apiVersion: compute.cnrm.cloud.google.com/v1beta1
 kind: ComputeNetworkFirewallPolicyAssociation
 metadata: {name: assoc, namespace: ns}
 spec: {attachmentTargetRef: {name: net}, firewallPolicyRef: {name: pol}, projectRef: {external: p}}
@@ -76,6 +91,11 @@ func TestFirewalls(t *testing.T) {
 		"deny-ingress net=ns/net prio=1000 denyAll=false a-node=true b-node=true",
 		"deny-private net=ns/net prio=1000 denyAll=false a-node=true b-node=true",
 		"deny-by-sa net=external:projects/h/global/networks/shared prio=1000 denyAll=true a-node=true b-node=true",
+		// GCP reads an egress rule without destinations as one to
+		// 0.0.0.0/0 (FirewallRule), and protocol 6 is tcp.
+		"deny-no-destination net=ns/net prio=1000 denyAll=true a-node=true b-node=true",
+		"deny-ipv6 net=ns/net prio=1000 denyAll=false a-node=true b-node=true",
+		"deny-udp net=ns/net prio=1000 denyAll=false a-node=true b-node=true",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("firewalls (-want +got):\n%s", diff)

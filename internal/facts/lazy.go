@@ -33,6 +33,7 @@ type onDemand struct {
 	routerNATs   Lazy[[]*RouterNAT]
 	zones        Lazy[[]*ManagedZone]
 	records      Lazy[[]*RecordSet]
+	perimeters   Lazy[[]*ServicePerimeter]
 	webhooks     Lazy[[]Webhook]
 	balancing    Lazy[loadBalancing]
 }
@@ -62,6 +63,12 @@ func (p *Package) ManagedZones() []*ManagedZone {
 // RecordSets are the package's DNSRecordSets, linked to its zones.
 func (p *Package) RecordSets() []*RecordSet {
 	return p.lazy.records.Get(func() []*RecordSet { return RecordSets(p.Items, p.ManagedZones(), p.lazy.res) })
+}
+
+// ServicePerimeters are the package's VPC Service Controls perimeters
+// (readServicePerimeters).
+func (p *Package) ServicePerimeters() []*ServicePerimeter {
+	return p.lazy.perimeters.Get(func() []*ServicePerimeter { return p.readServicePerimeters(p.lazy.res) })
 }
 
 // Webhooks are the package's admission webhooks that call a Service.

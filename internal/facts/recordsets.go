@@ -32,14 +32,8 @@ func RecordSets(items fn.KubeObjects, zones []*ManagedZone, res *results.Collect
 		byKey[keyOf(z.Object)] = z
 	}
 	var out []*RecordSet
-	for _, obj := range items {
-		if obj.GetKind() != KindRecordSet || !isKCC(obj) {
-			continue
-		}
-		r := &RecordSet{Object: obj}
-		if !decode(obj, &r.Spec, res) {
-			continue
-		}
+	for obj, spec := range specsOf[dns.DNSRecordSetSpec](items, KindRecordSet, res) {
+		r := &RecordSet{Object: obj, Spec: spec}
 		r.Name = strings.ToLower(strings.TrimSuffix(r.Spec.Name, "."))
 		r.Zone = byKey[refKey(KindManagedZone, obj, refOf(&r.Spec.ManagedZoneRef))]
 		out = append(out, r)

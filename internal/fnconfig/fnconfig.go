@@ -162,7 +162,7 @@ func checkKnownFields(src Source, path string, value any, t reflect.Type, res *r
 			return true
 		}
 		for i, item := range v {
-			ok = checkKnownFields(src, fmt.Sprintf("%s[%d]", path, i), item, t.Elem(), res) && ok
+			ok = checkKnownFields(src, Index(path, i), item, t.Elem(), res) && ok
 		}
 	}
 	return ok
@@ -271,6 +271,28 @@ func SplitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// Pair is one entry of a ConfigMap list of pairs, "key=value": the text
+// before the first "=" and after it, blanks trimmed. Found says whether
+// the entry had an "="; Entry is the entry as written, for messages.
+type Pair struct {
+	Entry, Key, Value string
+	Found             bool
+}
+
+// SplitPairs splits a ConfigMap value that lists pairs, such as
+// "office=203.0.113.0/24, vpn=10.8.0.0/16": the entries of SplitList, each
+// cut at its first "=". Whether an entry without "=" is an error is the
+// caller's to say.
+func SplitPairs(s string) []Pair {
+	entries := SplitList(s)
+	pairs := make([]Pair, len(entries))
+	for i, entry := range entries {
+		key, value, found := strings.Cut(entry, "=")
+		pairs[i] = Pair{Entry: entry, Key: strings.TrimSpace(key), Value: strings.TrimSpace(value), Found: found}
+	}
+	return pairs
 }
 
 // jsonFields maps json field names of a struct type to their fields.

@@ -578,6 +578,47 @@ func TestSplitList(t *testing.T) {
 	}
 }
 
+func TestSplitPairs(t *testing.T) {
+	got := SplitPairs(" office = 203.0.113.0/24, vpn=10.8.0.0/16,, kube-system, a=b=c ")
+	want := []Pair{
+		{Entry: "office = 203.0.113.0/24", Key: "office", Value: "203.0.113.0/24", Found: true},
+		{Entry: "vpn=10.8.0.0/16", Key: "vpn", Value: "10.8.0.0/16", Found: true},
+		{Entry: "kube-system", Key: "kube-system"},
+		{Entry: "a=b=c", Key: "a", Value: "b=c", Found: true},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("SplitPairs (-want +got):\n%s", diff)
+	}
+	if got := SplitPairs(""); len(got) != 0 {
+		t.Errorf("SplitPairs(\"\") = %v", got)
+	}
+}
+
+// Texts keeps the config's spelling; Check reports an error at its path
+// and CheckValue is Check of the value's error.
+func TestTextsAndCheck(t *testing.T) {
+	ports := Ports{ValueOf[Port]("443"), ValueOf[Port](" 8000-8100 ")}
+	if diff := cmp.Diff([]string{"443", " 8000-8100 "}, Texts(ports)); diff != "" {
+		t.Errorf("Texts (-want +got):\n%s", diff)
+	}
+	var res results.Collector
+	src := Source{prefix: "spec"}
+	if !src.Check(&res, "a", nil) || src.Check(&res, "b", errors.New("bad b")) {
+		t.Error("Check does not report whether the error was nil")
+	}
+	if bad := ValueOf[Port]("0"); src.CheckValue(&res, "c", &bad) {
+		t.Error("CheckValue passed port 0")
+	}
+	var got []string
+	for _, r := range res.Results() {
+		got = append(got, r.Field.Path+": "+r.Message)
+	}
+	want := []string{"spec.b: bad b", `spec.c: "0" is out of range: ports are 1 to 65535`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("results (-want +got):\n%s", diff)
+	}
+}
+
 // A list of a named string type is set from a ConfigMap without a panic.
 func TestConfigMapNamedStringList(t *testing.T) {
 	type service string

@@ -51,6 +51,16 @@ func (s Scalar) IsSet() bool { return s.Text != "" }
 // String is the text as written.
 func (s Scalar) String() string { return s.Text }
 
+// Texts are the texts of a list of Values as written: for what carries on
+// the config's own spelling (a generated field, a message).
+func Texts[V fmt.Stringer](list []V) []string {
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = v.String()
+	}
+	return out
+}
+
 // Err implements Value.
 func (s Scalar) Err() error { return s.err }
 
@@ -110,7 +120,14 @@ func ValueOf[V any, P textValue[V]](text string) V {
 // CheckValue reports v's error at the config field path, if it has one,
 // and reports whether v is valid.
 func (s Source) CheckValue(res *results.Collector, path string, v Value) bool {
-	if err := v.Err(); err != nil {
+	return s.Check(res, path, v.Err())
+}
+
+// Check reports err at the config field path, if it is not nil, and
+// reports whether it was nil: for a rule that says what is wrong with a
+// field in an error of its own, such as gcp.CheckPriority.
+func (s Source) Check(res *results.Collector, path string, err error) bool {
+	if err != nil {
 		s.Error(res, path, "%v", err)
 		return false
 	}

@@ -39,6 +39,16 @@ func IsDNSLabel(s string) bool { return dnsLabel.MatchString(s) }
 // ResourceNameRule says in words what IsResourceName checks, for messages.
 const ResourceNameRule = "lower-case letters, digits and hyphens, starting with a letter, at most 63 characters"
 
+// CheckNetworkTag says why tag is not a network tag (IsNetworkTag), in
+// the words of ResourceNameRule, or nil: every function that takes a tag
+// in its config refuses it with this one message.
+func CheckNetworkTag(tag string) error {
+	if IsNetworkTag(tag) {
+		return nil
+	}
+	return fmt.Errorf("%q is not a valid network tag: %s", tag, ResourceNameRule)
+}
+
 // NodeTag is the network tag lockdown gives a cluster's nodes when the
 // config names none: private-cluster puts it on the nodes and
 // cluster-firewall's rules target it, so both compute it here. Beside
@@ -56,6 +66,16 @@ const (
 	MaxPriority     = 65535
 	DefaultPriority = 1000
 )
+
+// CheckPriority says why p is not a priority of a firewall rule or a
+// route (the scale above, which both share), or nil: one message for every
+// priority a config sets.
+func CheckPriority(p int64) error {
+	if p < MinPriority || p > MaxPriority {
+		return fmt.Errorf("priority %d is out of range: GCP priorities go from %d (first) to %d (last)", p, MinPriority, MaxPriority)
+	}
+	return nil
+}
 
 // Port numbers as VPC firewall rules take them: a port or a range "a-b"
 // from 0 to 65535. The default network's own default-allow-internal rule

@@ -57,3 +57,27 @@ func TestNameRules(t *testing.T) {
 		t.Errorf("NodeTag(kf) = %q", NodeTag("kf"))
 	}
 }
+
+// The rules that say in words what is wrong: each function that takes a
+// tag or a priority reports these messages as they are.
+func TestCheckTagAndPriority(t *testing.T) {
+	if err := CheckNetworkTag("kf-node"); err != nil {
+		t.Errorf("CheckNetworkTag(kf-node) = %v", err)
+	}
+	want := `"-node" is not a valid network tag: ` + ResourceNameRule
+	if err := CheckNetworkTag("-node"); err == nil || err.Error() != want {
+		t.Errorf("CheckNetworkTag(-node) = %v, want %s", err, want)
+	}
+	for _, p := range []int64{MinPriority, DefaultPriority, MaxPriority} {
+		if err := CheckPriority(p); err != nil {
+			t.Errorf("CheckPriority(%d) = %v", p, err)
+		}
+	}
+	want = "priority 65536 is out of range: GCP priorities go from 0 (first) to 65535 (last)"
+	if err := CheckPriority(MaxPriority + 1); err == nil || err.Error() != want {
+		t.Errorf("CheckPriority(65536) = %v, want %s", err, want)
+	}
+	if err := CheckPriority(-1); err == nil {
+		t.Error("CheckPriority(-1) accepted")
+	}
+}

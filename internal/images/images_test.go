@@ -193,3 +193,48 @@ template:
 		t.Errorf("found %+v, problems %+v", found, problems)
 	}
 }
+
+// UsesOf reads every object as ImagesOf does, in order, and names each
+// use's and each problem's object; objects without image fields are not
+// there.
+func TestUsesOf(t *testing.T) {
+	objs, err := fn.ParseKubeObjects([]byte(`apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: ns}
+spec:
+  containers:
+  - {name: a, image: busybox}
+  - {name: b, image: {x: 1}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: c}
+data: {image: busybox}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b}
+spec:
+  containers:
+  - {name: a, image: quay.io/x:1}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	uses, problems := NewTable(nil).UsesOf(objs)
+	var got []string
+	for _, u := range uses {
+		got = append(got, u.Subject.Describe("?")+" "+u.Object.GetName()+" "+u.Field.Path+" "+u.Named.String())
+	}
+	for _, p := range problems {
+		got = append(got, p.Subject.Describe("?")+" "+p.Path)
+	}
+	want := []string{
+		"Pod ns/a a spec.containers[0].image docker.io/library/busybox",
+		"Pod b b spec.containers[0].image quay.io/x:1",
+		"Pod ns/a spec.containers[1].image",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("UsesOf:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

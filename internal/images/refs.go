@@ -5,6 +5,8 @@ import (
 
 	"github.com/distribution/reference"
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+
+	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
 // Image is an image field of an object read as an image reference.
@@ -44,4 +46,42 @@ func (t Table) ImagesOf(obj *fn.KubeObject) ([]Image, []Problem) {
 		out = append(out, Image{Field: f, Named: named})
 	}
 	return out, problems
+}
+
+// Use is an image field of a package read as a reference (ImagesOf), with
+// the object it is in and that object as results name it.
+type Use struct {
+	Object  *fn.KubeObject
+	Subject results.Subject
+	Image
+}
+
+// ObjectProblem is a Problem of an image field, with the object it is in
+// as results name it.
+type ObjectProblem struct {
+	Subject results.Subject
+	Problem
+}
+
+// UsesOf reads the image fields of every object of a package (ImagesOf),
+// in order: the uses, and the fields nothing can pull. image-mirror and
+// lint both read a package through this; each reports the problems in its
+// own results.
+func (t Table) UsesOf(items fn.KubeObjects) ([]Use, []ObjectProblem) {
+	var uses []Use
+	var problems []ObjectProblem
+	for _, obj := range items {
+		found, bad := t.ImagesOf(obj)
+		if len(found)+len(bad) == 0 {
+			continue
+		}
+		subject := results.SubjectOf(obj)
+		for _, p := range bad {
+			problems = append(problems, ObjectProblem{subject, p})
+		}
+		for _, img := range found {
+			uses = append(uses, Use{obj, subject, img})
+		}
+	}
+	return uses, problems
 }

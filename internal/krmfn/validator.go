@@ -80,15 +80,6 @@ type Validation struct {
 	Fast bool
 }
 
-// Bytes is the whole output, as fn.Run would write it but for the items
-// order: fn.Run sorts them, the fast path leaves them as they came.
-func (v Validation) Bytes() []byte {
-	if len(v.Results) == 0 {
-		return v.Output
-	}
-	return append(v.Output[:len(v.Output):len(v.Output)], v.Results...)
-}
-
 // Validate is fn.Run for a processor that never changes items. It falls
 // back to fn.Run whenever it is not sure to do exactly what fn.Run does.
 func Validate(processor fn.ResourceListProcessor, reads Reads, in []byte) (Validation, error) {

@@ -87,9 +87,8 @@ var _ fnconfig.ConfigMapValue = &ExemptNamespaces{}
 // Validate then reports with its field path.
 func (e *ExemptNamespaces) SetFromConfigMap(text string) error {
 	list := ExemptNamespaces{}
-	for _, entry := range fnconfig.SplitList(text) {
-		ns, reason, _ := strings.Cut(entry, "=")
-		list = append(list, ExemptNamespace{Namespace: strings.TrimSpace(ns), Reason: strings.TrimSpace(reason)})
+	for _, p := range fnconfig.SplitPairs(text) {
+		list = append(list, ExemptNamespace{Namespace: p.Key, Reason: p.Value})
 	}
 	*e = list
 	return nil

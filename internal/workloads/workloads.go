@@ -1,7 +1,7 @@
 // Package workloads is lockdown's one table of the built-in Kubernetes
 // kinds that carry a pod spec, and where each keeps it. image-mirror and
 // lint find images there (internal/images), the pod-security functions
-// check and label those templates (internal/podsecurity), and the facts
+// check and label those templates (internal/pssconfig), and the facts
 // of the package find the pods a Service selects there (internal/facts):
 // reading one table keeps them from disagreeing about which kinds run
 // pods. Custom resources are not here; each function's config adds those.

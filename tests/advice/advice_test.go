@@ -42,8 +42,8 @@ import (
 	"github.com/lockdown-krm/lockdown/functions/privatecluster"
 	"github.com/lockdown-krm/lockdown/functions/privategoogleaccess"
 	"github.com/lockdown-krm/lockdown/functions/vpcsc"
-	"github.com/lockdown-krm/lockdown/internal/fntest"
 	"github.com/lockdown-krm/lockdown/internal/results"
+	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
 // repo is the repository's root, seen from this folder.

@@ -7,12 +7,14 @@
 package catalog
 
 import (
+	"encoding/json"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -141,7 +143,33 @@ func TestHelp(t *testing.T) {
 			if want := strings.TrimSpace(read(t, readme)) + "\n"; string(out) != want {
 				t.Errorf("--help is not %s: pass the README to fn.WithDocs in cmd/%s/main.go", readme, cmd)
 			}
+			checkDoc(t, filepath.Join(bins, cmd), f, strings.TrimSpace(read(t, readme)))
 		})
+	}
+}
+
+// checkDoc runs the program with --doc, the SDK's machine-readable
+// documentation, which must carry the README and the function's
+// metadata.yaml as they are: fn.WithDocs(README, Metadata) in its main.
+func checkDoc(t *testing.T, bin string, f function, readme string) {
+	t.Helper()
+	out, err := exec.Command(bin, "--doc").Output()
+	if err != nil {
+		t.Fatalf("--doc: %v", err)
+	}
+	var doc struct {
+		metadata
+		Long string `json:"long"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("--doc is not JSON: %v\n%s", err, out)
+	}
+	want := readMetadata(t, filepath.Join(repo, f.dir, "metadata.yaml"))
+	if !reflect.DeepEqual(doc.metadata, want) {
+		t.Errorf("--doc metadata %+v, want metadata.yaml's %+v: pass the embedded Metadata to fn.WithDocs", doc.metadata, want)
+	}
+	if doc.Long != readme {
+		t.Errorf("--doc's long is not the README")
 	}
 }
 

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/lockdown-krm/lockdown/internal/crdschema"
+	"github.com/lockdown-krm/lockdown/internal/testing/crdschema"
 )
 
 // CheckGoldensAgainstCRDs checks every object of every golden

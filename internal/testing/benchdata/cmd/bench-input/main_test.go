@@ -9,8 +9,8 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
 	"github.com/lockdown-krm/lockdown/functions/podsecuritycheck"
-	"github.com/lockdown-krm/lockdown/internal/benchdata"
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
+	"github.com/lockdown-krm/lockdown/internal/testing/benchdata"
 )
 
 // TestPlainObjects wants the plain stream to hold exactly the ResourceList's
@@ -103,7 +103,7 @@ functionConfig:
     level: baseline
 `
 	v, err := krmfn.Validate(podsecuritycheck.Processor(), podsecuritycheck.Reads, []byte(in))
-	out := v.Bytes()
+	out := slices.Concat(v.Output, v.Results)
 	if err == nil {
 		t.Fatalf("pod-security-check passed a privileged pod:\n%s", out)
 	}

@@ -7,7 +7,7 @@
 //	                                    blueprint (they need its master
 //	                                    ranges and node tags)
 //	bench-input -in FILE -config NAME   FILE with NAME's benchmark config
-//	                                    (internal/benchdata/configs)
+//	                                    (internal/testing/benchdata/configs)
 //	bench-input -copies N               the corpus repeated N times instead
 //	                                    of benchdata.Copies
 //	bench-input -plain [-in FILE]       the same objects as plain YAML
@@ -34,7 +34,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 
 	"github.com/lockdown-krm/lockdown/functions/privatecluster"
-	"github.com/lockdown-krm/lockdown/internal/benchdata"
+	"github.com/lockdown-krm/lockdown/internal/testing/benchdata"
 )
 
 type options struct {

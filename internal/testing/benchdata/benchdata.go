@@ -25,7 +25,7 @@ const Copies = 20
 
 // CorpusPath is where the Kubeflow corpus sits, relative to this package.
 func CorpusPath() string {
-	return filepath.Join(packageDir(), "..", "..", "..", "shared", "corpus", "kubeflow-manifests.yaml")
+	return filepath.Join(packageDir(), "..", "..", "..", "..", "shared", "corpus", "kubeflow-manifests.yaml")
 }
 
 // version changes whenever Build makes a different input, so that a cached

@@ -29,5 +29,5 @@ func KubeflowCorpus(t testing.TB) fn.KubeObjects {
 // every package's tests name the same file.
 func KubeflowCorpusPath() string {
 	_, self, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(self), "..", "..", "..", "shared", "corpus", "kubeflow-manifests.yaml")
+	return filepath.Join(filepath.Dir(self), "..", "..", "..", "..", "shared", "corpus", "kubeflow-manifests.yaml")
 }

@@ -251,7 +251,7 @@ func (r *recorder) Errorf(format string, args ...any) {
 // The goldens of private-cluster are what users apply: every KCC object in
 // them must pass the apiserver's validation.
 func TestPrivateClusterGoldens(t *testing.T) {
-	files, err := filepath.Glob("../../functions/privatecluster/testdata/*/expected.yaml")
+	files, err := filepath.Glob("../../../functions/privatecluster/testdata/*/expected.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
