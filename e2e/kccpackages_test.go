@@ -78,7 +78,7 @@ var kccExpected = map[string]kccOutcome{
 	},
 	"blueprints-catalog/gke+networking/network": {
 		step:  "private-cluster",
-		error: `the cluster uses secondary range "pods", which ComputeSubnetwork/networking/shared-vpc-subnetwork`,
+		error: `the cluster uses secondary range "pods", which ComputeSubnetwork networking/shared-vpc-subnetwork`,
 		why:   "rendered with its host, the cluster's external refs resolve to the host's subnetwork, which the catalog's network package makes without secondary ranges: GKE would refuse the cluster, and the error says to add the ranges or name existing ones",
 	},
 	"blueprints-catalog/gke (its own setters)": {

@@ -111,7 +111,7 @@ func plan(run *krmfn.Run[ImageMirror]) krmfn.Plan {
 func find(in krmfn.Input[ImageMirror]) []*use {
 	uses, problems := images.NewTable(in.Config.ImagePaths).UsesOf(in.Items)
 	for _, p := range problems {
-		in.Results.Report(fn.Error, p.Subject, p.Path, "%s: %s", p.Subject.Describe("object"), p.Message)
+		in.Results.Report(fn.Error, p.Subject, p.Path, "%s: %s", p.Subject.Describe("an object"), p.Message)
 	}
 	out := make([]*use, len(uses))
 	for i, u := range uses {

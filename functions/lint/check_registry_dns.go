@@ -65,7 +65,7 @@ func (l *linter) registryUnresolved(apis *facts.ManagedZone, id facts.NetworkID,
 	example := ""
 	for _, u := range l.images() {
 		if reference.Domain(u.Named) == host {
-			example = describeSubject(u.Subject) + " " + u.Field.Path
+			example = u.Subject.DescribeInFile("an object") + " " + u.Field.Path
 			break
 		}
 	}

@@ -24,7 +24,7 @@ func unreachableImages(l *linter) []finding {
 		}
 		out = append(out, findingOn(fn.Error, u.Subject, u.Field.Path,
 			"%s pulls %q from %s, which private nodes cannot reach: run image-mirror (it copies the image to the mirror and rewrites this field), or list the registry in allowedRegistries if the nodes reach it another way",
-			describeSubject(u.Subject), u.Field.Node.Value, reference.Domain(u.Named)))
+			u.Subject.DescribeInFile("an object"), u.Field.Node.Value, reference.Domain(u.Named)))
 	}
 	return out
 }

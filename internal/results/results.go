@@ -130,16 +130,29 @@ func FilePath(obj *fn.KubeObject) string {
 	return obj.GetAnnotation(LegacyPathAnnotation)
 }
 
-// Describe names obj and its file for messages: "ContainerCluster/c1 (cluster.yaml)".
+// One way to name an object in a message, everywhere: "Kind name", or
+// "Kind namespace/name" for a namespaced object, followed by its file in
+// brackets where the reader must find it: "ComputeRoute kf-vip
+// (network.yaml)", "Deployment kubeflow/ml-pipeline (kubeflow.yaml)".
+
+// Name names obj for messages: "Kind name" or "Kind namespace/name".
+func Name(obj *fn.KubeObject) string {
+	return SubjectOf(obj).Describe("an object")
+}
+
+// Describe names obj and its file for messages: "ContainerCluster c1 (cluster.yaml)".
 func Describe(obj *fn.KubeObject) string {
-	s := obj.GetKind() + "/" + obj.GetName()
-	if ns := obj.GetNamespace(); ns != "" {
-		s = obj.GetKind() + "/" + ns + "/" + obj.GetName()
+	return SubjectOf(obj).DescribeInFile("an object")
+}
+
+// DescribeInFile names the subject and its file: "Deployment kubeflow/x
+// (kubeflow.yaml)", or fallback when it names no object.
+func (s Subject) DescribeInFile(fallback string) string {
+	out := s.Describe(fallback)
+	if s.File != nil && s.File.Path != "" {
+		out += " (" + s.File.Path + ")"
 	}
-	if p := FilePath(obj); p != "" {
-		s += " (" + p + ")"
-	}
-	return s
+	return out
 }
 
 // ListOrNone joins names for a message: "a, b", or "none" for no names.
