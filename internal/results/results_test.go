@@ -69,18 +69,26 @@ func TestFileOf(t *testing.T) {
 	}
 }
 
+// TestDescribe holds the one way objects are named in messages.
 func TestDescribe(t *testing.T) {
 	for _, tc := range []struct {
-		obj  *fn.KubeObject
-		want string
+		obj        *fn.KubeObject
+		name, want string
 	}{
-		{object(t, "a", "", nil), "ConfigMap/a"},
-		{object(t, "a", "ns", nil), "ConfigMap/ns/a"},
-		{object(t, "a", "ns", map[string]string{LegacyPathAnnotation: "x/cm.yaml"}), "ConfigMap/ns/a (x/cm.yaml)"},
-		{object(t, "a", "", map[string]string{fn.PathAnnotation: "cm.yaml"}), "ConfigMap/a (cm.yaml)"},
+		{object(t, "a", "", nil), "ConfigMap a", "ConfigMap a"},
+		{object(t, "a", "ns", nil), "ConfigMap ns/a", "ConfigMap ns/a"},
+		{object(t, "a", "ns", map[string]string{LegacyPathAnnotation: "x/cm.yaml"}), "ConfigMap ns/a", "ConfigMap ns/a (x/cm.yaml)"},
+		{object(t, "a", "", map[string]string{fn.PathAnnotation: "cm.yaml"}), "ConfigMap a", "ConfigMap a (cm.yaml)"},
+		{nil, "an object", "an object"},
 	} {
+		if got := Name(tc.obj); got != tc.name {
+			t.Errorf("Name = %q, want %q", got, tc.name)
+		}
 		if got := Describe(tc.obj); got != tc.want {
 			t.Errorf("Describe = %q, want %q", got, tc.want)
+		}
+		if got := SubjectOf(tc.obj).DescribeInFile("an object"); got != tc.want {
+			t.Errorf("DescribeInFile = %q, want %q", got, tc.want)
 		}
 	}
 }
