@@ -123,7 +123,7 @@ var kccExpected = map[string]kccOutcome{
 // kccFunctions is the pipeline, in the order of the kubeflow-private-gke
 // blueprint's Kptfile: the mutator, the generators that read what the ones
 // before them made, and lint as the validator.
-var kccFunctions = []string{"private-cluster", "private-google-access", "cluster-firewall", "cloud-nat", "vpc-sc", "bastion", "lint"}
+var kccFunctions = []string{"private-cluster", "node-identity", "private-google-access", "cluster-firewall", "cloud-nat", "vpc-sc", "bastion", "lint"}
 
 // kccConfigs are the function configs every package gets, as a user would
 // write them; a function without one runs on its defaults.

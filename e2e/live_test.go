@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -71,7 +72,104 @@ func TestLive(t *testing.T) {
 				s.applyStatusDestroy(t, r, pkg)
 			})
 		}
+		for _, v := range blueprintVariants[name] {
+			t.Run(name+"/"+v.name, func(t *testing.T) {
+				pkg := s.renderBlueprint(t, r, blueprint, "", v.edits...)
+				v.check(t, pkg)
+				s.applyStatusDestroy(t, r, pkg)
+			})
+		}
 	}
+}
+
+// variant is a blueprint rendered after the hand edits a user makes to
+// it, beyond what its setters hold; check says what the render must show.
+type variant struct {
+	name  string
+	edits []edit
+	check func(t *testing.T, pkg string)
+}
+
+// edit replaces old with new in one file of the package. A text that is
+// no longer in the blueprint fails the test: the variant must follow it.
+type edit struct{ file, old, new string }
+
+// blueprintVariants are the renders each blueprint must also survive, by
+// blueprint name.
+var blueprintVariants = map[string][]variant{
+	"kubeflow-private-gke": {
+		{
+			// The day the perimeter is enforced, with a further change
+			// dry-run first: the blueprint README's path.
+			name: "enforce-with-proposed-change",
+			edits: []edit{{
+				file: "fn-config/vpc-sc.yaml",
+				old:  "  mode: dry-run\n",
+				new:  "  mode: enforce\n  proposed:\n    exclude: [bigquery.googleapis.com]\n",
+			}},
+			check: checkEnforcedWithProposal,
+		},
+	},
+}
+
+// checkEnforcedWithProposal holds the rendered perimeter to what enforce
+// with a proposed change means: the enforced config restricts BigQuery,
+// the dry-run config is the same but for it, and the explicit dry-run
+// flag keeps the two apart.
+func checkEnforcedWithProposal(t *testing.T, pkg string) {
+	t.Helper()
+	perimeter := renderedObject(t, pkg, "AccessContextManagerServicePerimeter")
+	spec, _ := perimeter["spec"].(map[string]any)
+	status, _ := spec["status"].(map[string]any)
+	proposed, _ := spec["spec"].(map[string]any)
+	if status == nil || proposed == nil || spec["useExplicitDryRunSpec"] != true {
+		t.Fatalf("the perimeter must hold status, spec and useExplicitDryRunSpec: true; got %v", spec)
+	}
+	const excluded = "bigquery.googleapis.com"
+	enforced, dryRun := servicesOf(status), servicesOf(proposed)
+	if !slices.Contains(enforced, excluded) || slices.Contains(dryRun, excluded) {
+		t.Errorf("want %s restricted in status and not in the proposed spec; status: %v; spec: %v", excluded, enforced, dryRun)
+	}
+	if rest := slices.DeleteFunc(slices.Clone(enforced), func(s string) bool { return s == excluded }); !slices.Equal(rest, dryRun) {
+		t.Errorf("the proposed spec differs from status by more than %s:\n status less it: %v\n spec:           %v", excluded, rest, dryRun)
+	}
+	if !reflect.DeepEqual(status["ingressPolicies"], proposed["ingressPolicies"]) {
+		t.Errorf("the proposed change touched only restricted services, yet the ingress policies differ:\n status: %v\n spec:   %v", status["ingressPolicies"], proposed["ingressPolicies"])
+	}
+}
+
+// servicesOf is a perimeter config's restrictedServices.
+func servicesOf(config map[string]any) []string {
+	var out []string
+	list, _ := config["restrictedServices"].([]any)
+	for _, s := range list {
+		out = append(out, fmt.Sprint(s))
+	}
+	return out
+}
+
+// renderedObject is the one object of kind in a rendered package.
+func renderedObject(t *testing.T, pkg, kind string) map[string]any {
+	t.Helper()
+	var found []map[string]any
+	for rel, data := range readTree(t, pkg) {
+		if !strings.HasSuffix(rel, ".yaml") {
+			continue
+		}
+		for _, doc := range strings.Split(data, "\n---\n") {
+			var obj map[string]any
+			if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
+				t.Fatalf("%s: %v", rel, err)
+			}
+			if obj["kind"] == kind {
+				found = append(found, obj)
+			}
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("the render holds %d %s objects, want 1", len(found), kind)
+	}
+	return found[0]
 }
 
 // testStrictFieldValidation applies a ContainerCluster with a field its
@@ -450,11 +548,18 @@ func checkResult(t *testing.T, out, phase string, want int) {
 // where the pipeline's apply-setters step reads them; env "" keeps the
 // blueprint's own) and, for the hardening blueprint, the Kubeflow corpus,
 // and renders it with the function images.
-func (s *liveServer) renderBlueprint(t *testing.T, r *runner, blueprint, env string) string {
+func (s *liveServer) renderBlueprint(t *testing.T, r *runner, blueprint, env string, edits ...edit) string {
 	t.Helper()
 	name := filepath.Base(blueprint)
 	pkg := filepath.Join(t.TempDir(), name)
-	writeTree(t, pkg, readTree(t, blueprint))
+	tree := readTree(t, blueprint)
+	for _, e := range edits {
+		if !strings.Contains(tree[e.file], e.old) {
+			t.Fatalf("%s of blueprint %s no longer holds %q: make the variant follow the blueprint", e.file, name, e.old)
+		}
+		tree[e.file] = strings.Replace(tree[e.file], e.old, e.new, 1)
+	}
+	writeTree(t, pkg, tree)
 	if env != "" {
 		useSetters(t, pkg, filepath.Join(r.repo, "setters", env, name+".yaml"))
 	}

@@ -2,8 +2,11 @@
 // ContainerCluster (or the one the config names) it generates a small
 // Shielded VM without an external address, reached through IAP TCP
 // forwarding and OS Login, with a static internal address known at render
-// time and a service account that can only write logs and metrics. It
-// then adds that address to the cluster's master authorized networks,
+// time and a service account that can only write logs and metrics. Its
+// egress is fenced (deny all, allow the control plane and the Google API
+// VIP), and the operators the config lists get the IAP tunnel and OS
+// Login roles to reach it. It then adds that address to the cluster's
+// master authorized networks,
 // editing the cluster in place so that comments and setter markers
 // survive. A second run changes nothing.
 package bastion
@@ -16,6 +19,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
 	"github.com/lockdown-krm/lockdown/internal/facts"
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
 	"github.com/lockdown-krm/lockdown/internal/owned"
 )
@@ -128,4 +132,9 @@ func summarize(pl *plan, generated []*fn.KubeObject, in krmfn.Input[Bastion]) {
 	in.Results.Info(generated[i], "",
 		"bastion of ContainerCluster %s in %s at %s (subnetwork %s), network tag %s (cluster-firewall's iapTag must be the same); connect with: gcloud compute ssh %s --zone %s --tunnel-through-iap",
 		pl.cluster.Name(), pl.zone, pl.address, pl.subnetwork, pl.tag, pl.names.instance, pl.zone)
+	vip := gcp.ClusterName(pl.cluster.Name(), allowVIPSuffix)
+	if j := slices.IndexFunc(generated, func(o *fn.KubeObject) bool { return o.GetKind() == kindFirewall && o.GetName() == vip }); j >= 0 {
+		in.Results.Info(generated[j], "spec.priority", "priority %d: %s; the bastion's deny-all egress is at %d",
+			pl.fence.allowPriority, pl.fence.allowWhy, denyPriority)
+	}
 }

@@ -44,6 +44,11 @@ type Bastion struct {
 	// ServiceAccount the instance runs as, instead of the generated one:
 	// the name of an IAMServiceAccount object, or an e-mail address.
 	ServiceAccount string `json:"serviceAccount,omitempty"`
+	// Operators are the principals (user:, group: or serviceAccount:)
+	// who may reach the bastion: each gets the IAP tunnel role, the OS
+	// Login role on the instance, and Service Account User on the
+	// instance's account, and nothing more.
+	Operators []Operator `json:"operators,omitempty"`
 }
 
 // IsEnabled says whether the config asks for a bastion.
@@ -87,6 +92,20 @@ func (c *Bastion) Validate(src fnconfig.Source, res *results.Collector) {
 		src.Check(res, "tag", gcp.CheckNetworkTag(c.Tag))
 	}
 	c.validateServiceAccount(src, res)
+	c.validateOperators(src, res)
+}
+
+// validateOperators reports each operator that is not a principal, and
+// each listed twice, at its place in the list.
+func (c *Bastion) validateOperators(src fnconfig.Source, res *results.Collector) {
+	fnconfig.CheckValues(src, res, "operators", c.Operators)
+	seen := map[string]bool{}
+	for i, o := range c.Operators {
+		if o.Err() == nil && seen[o.Member] {
+			src.Error(res, fnconfig.Index("operators", i), "%s is listed twice: list each operator once", o.Member)
+		}
+		seen[o.Member] = true
+	}
 }
 
 func (c *Bastion) validateServiceAccount(src fnconfig.Source, res *results.Collector) {
@@ -146,6 +165,23 @@ func parseAddress(s string) (netip.Addr, error) {
 		return netip.Addr{}, fmt.Errorf("%s is not an IPv4 address: GCP gives instances their internal address from the subnetwork's IPv4 range", s)
 	}
 	return a, nil
+}
+
+// Operator is one principal of the operators list, as an IAM member
+// writes it (gcp.ParsePrincipal). Member is the principal, read once when
+// the config is loaded; "" when Err is set.
+type Operator struct {
+	fnconfig.Scalar
+	Member string
+}
+
+var _ fnconfig.Value = &Operator{}
+
+// Parse implements fnconfig.Value.
+func (o *Operator) Parse() {
+	member, err := gcp.ParsePrincipal(o.Text)
+	o.Member = member
+	o.SetErr(err)
 }
 
 // splitClusterKey splits "namespace/name" (or just "name").

@@ -19,6 +19,7 @@ const (
 	kindAddress        = "ComputeAddress"
 	kindServiceAccount = "IAMServiceAccount"
 	kindPolicyMember   = "IAMPolicyMember"
+	kindFirewall       = "ComputeFirewall"
 )
 
 // What the instance is made of.
@@ -66,6 +67,8 @@ func (g *generator) bastion(pl *plan) {
 	if pl.account == "" {
 		g.serviceAccount(pl)
 	}
+	g.firewalls(pl)
+	g.operators(pl)
 }
 
 func instance(pl *plan) *compute.ComputeInstance {

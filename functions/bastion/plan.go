@@ -11,6 +11,7 @@ import (
 	"github.com/lockdown-krm/lockdown/internal/facts"
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
 	"github.com/lockdown-krm/lockdown/internal/gcp"
+	"github.com/lockdown-krm/lockdown/internal/kcc"
 	"github.com/lockdown-krm/lockdown/internal/owned"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
@@ -28,6 +29,8 @@ type plan struct {
 	rangeText   string // the subnetwork's primary range for messages, "" when unknown
 	tag         string
 	account     string // the user's service account; "" to generate one
+	fence       fence
+	operators   []string // IAM members, as the config lists them
 }
 
 // planner holds what the plan is checked against.
@@ -101,7 +104,22 @@ func (p *planner) plan(c *facts.Cluster) *plan {
 	}
 	p.planZone(pl)
 	p.planAddress(pl)
+	p.planFence(pl)
+	p.planOperators(pl)
 	return pl
+}
+
+// planOperators takes the operators of the config. Their tunnel role is
+// granted on the project, so the project id must be known.
+func (p *planner) planOperators(pl *plan) {
+	for _, o := range p.cfg.Operators {
+		pl.operators = append(pl.operators, o.Member)
+	}
+	if len(pl.operators) > 0 && pl.cluster.ProjectID == "" {
+		p.res.Error(pl.cluster.Object, "metadata.annotations",
+			"operators are granted the IAP tunnel role on the project, and the project of ContainerCluster %s is unknown: set the %s annotation on the cluster or its Namespace",
+			pl.cluster.Name(), kcc.ProjectIDAnnotation)
+	}
 }
 
 // planSubnetwork finds where the instance goes: the cluster's subnetwork

@@ -15,6 +15,7 @@ import (
 	"github.com/lockdown-krm/lockdown/internal/facts"
 	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/kcc"
+	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
 // generate returns every object the network needs, in a stable order:
@@ -165,6 +166,7 @@ func (p *planner) internetRoute(n *network) *fn.KubeObject {
 		return nil
 	}
 	prio, why := p.routePriority(n)
+	tags := p.routeTags(n)
 	route := p.build(&compute.ComputeRoute{
 		TypeMeta:   kcc.TypeMeta("compute", "v1beta1", "ComputeRoute"),
 		ObjectMeta: n.meta(n.objectName("internet-egress")),
@@ -174,12 +176,48 @@ func (p *planner) internetRoute(n *network) *fn.KubeObject {
 			NetworkRef:     n.ref,
 			NextHopGateway: kcc.Ptr(gcp.DefaultInternetGateway),
 			Priority:       kcc.Ptr(prio),
+			Tags:           tags,
 		},
 	})
 	if route != nil {
 		p.note(route, "spec.priority", "priority %d: %s", prio, why)
+		if len(tags) > 0 {
+			p.note(route, "spec.tags", "serves only the nodes of %s (%s): other VMs of network %s, a bastion among them, get no route to the internet and reach Google APIs through the VIP's route only",
+				names(n.clusters), strings.Join(tags, ", "), n)
+		}
 	}
 	return route
+}
+
+// routeTags are the node tags of the network's clusters, which the route
+// to the internet applies to. A static route with network tags applies
+// only to the instances that carry one of them ("Route parameters",
+// network tags, of https://cloud.google.com/vpc/docs/static-routes, read
+// 2026-12-02; Google's network module makes its internet egress route
+// the same way: terraform-google-modules/terraform-google-network,
+// modules/routes, its "egress-internet" example tagged "egress-inet").
+// So the nodes reach Cloud NAT, and other VMs of the network, a bastion
+// above all, have no route out but the VIP's. Cloud NAT sends out only
+// what a route to the default internet gateway brings it
+// (https://cloud.google.com/nat/docs/overview, read 2026-12-02), so the
+// NAT may keep serving every subnetwork: scoping it by subnetwork would
+// not help, the bastion sits in the nodes' subnetwork. When some
+// cluster's nodes share no tag, the route cannot tell them from other
+// VMs: it stays untagged, serving every VM, with a warning.
+func (p *planner) routeTags(n *network) []string {
+	var tags []string
+	for _, c := range n.clusters {
+		tag, err := c.NodeTag()
+		if err != nil {
+			p.res.Warning(c.Object, "spec.nodeConfig.tags",
+				"the route to the internet %s cannot be limited to the nodes of %s, so it serves every VM of network %s, a bastion too: %v",
+				n.objectName("internet-egress"), results.Describe(c.Object), n, err)
+			return nil
+		}
+		tags = append(tags, tag)
+	}
+	slices.Sort(tags)
+	return slices.Compact(tags)
 }
 
 // cidrAllow is the VPC firewall rule that lets one cluster's nodes reach

@@ -23,6 +23,8 @@ const dualStack = "IPV4_IPV6"
 type clusterPlan struct {
 	c       *facts.Cluster
 	nodeTag string
+	// master is where the control plane reaches the nodes from (and the
+	// nodes reach it at): facts.ControlPlane's Source, or the config's.
 	master  netip.Prefix
 	network kccref.ResourceRef
 	intra   []netip.Prefix // node, pod and Service ranges
@@ -42,12 +44,7 @@ func planCluster(in krmfn.Input[ClusterFirewall], pkg *facts.Package, c *facts.C
 	}
 	p.nodeTag = nodeTag(in, c)
 	p.vips = p.vipsFor(pkg)
-	if master, ok := c.MasterCIDR(); ok && master.Addr().Is4() {
-		p.master = master.Masked()
-	} else {
-		in.Results.Error(c.Object, "spec.privateClusterConfig.masterIpv4CidrBlock",
-			"ContainerCluster %s has no IPv4 control plane range for the firewall to let through to its nodes: run private-cluster first (it sets one), or set the /28 here", c.Name())
-	}
+	p.master = controlPlaneRange(in, pkg, c)
 	p.network = networkRef(in, c)
 	p.intra = intraRanges(in, pkg, c)
 	if isDualStack(c) {

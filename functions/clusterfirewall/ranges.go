@@ -7,6 +7,7 @@ import (
 
 	"github.com/lockdown-krm/lockdown/internal/facts"
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
@@ -24,6 +25,10 @@ type ClusterRanges struct {
 	// PodRange and ServiceRange are the cluster's secondary ranges.
 	PodRange     fnconfig.CIDR `json:"podRange,omitempty"`
 	ServiceRange fnconfig.CIDR `json:"serviceRange,omitempty"`
+	// ControlPlaneRange is where the control plane reaches the nodes from
+	// when the package cannot say: the primary range of a Private Service
+	// Connect endpoint subnetwork outside the package.
+	ControlPlaneRange fnconfig.CIDR `json:"controlPlaneRange,omitempty"`
 }
 
 func (c *ClusterFirewall) checkClusterRanges(src fnconfig.Source, res *results.Collector) {
@@ -40,7 +45,7 @@ func (c *ClusterFirewall) checkClusterRanges(src fnconfig.Source, res *results.C
 		for _, f := range []struct {
 			key string
 			r   fnconfig.CIDR
-		}{{"nodeRange", r.NodeRange}, {"podRange", r.PodRange}, {"serviceRange", r.ServiceRange}} {
+		}{{"nodeRange", r.NodeRange}, {"podRange", r.PodRange}, {"serviceRange", r.ServiceRange}, {"controlPlaneRange", r.ControlPlaneRange}} {
 			if f.r.IsSet() && !isIPv4Range(f.r.Prefix) {
 				src.Error(res, field+"."+f.key, "%q is not an IPv4 CIDR range without host bits, such as 10.4.0.0/14", f.r.Text)
 			}
@@ -63,6 +68,60 @@ func configuredRanges(cfg *ClusterFirewall, c *facts.Cluster, clusters int) (Clu
 		return ClusterRanges{}, -1, false
 	}
 	return cfg.ClusterRanges[i], i, true
+}
+
+// controlPlaneRange is the source of the control-plane rules: where the
+// control plane's traffic to the nodes comes from in the cluster's model
+// (facts.Cluster.ControlPlane: the /28 for peering, the endpoint
+// subnetwork's primary range for Private Service Connect), else what
+// clusterRanges gives: controlPlaneRange, or, for a PSC endpoint in a node
+// subnetwork outside the package, the nodeRange.
+func controlPlaneRange(in krmfn.Input[ClusterFirewall], pkg *facts.Package, c *facts.Cluster) netip.Prefix {
+	cp := c.ControlPlane()
+	cfg, index, hasCfg := configuredRanges(in.Config, c, len(pkg.Clusters))
+	key := fnconfig.Index("clusterRanges", max(index, 0)) + ".controlPlaneRange"
+	configured := cfg.ControlPlaneRange
+	inNodeSubnet := cp.Model == gcp.PSCControlPlane && !cp.EndpointSubnetworkRef.IsSet()
+	switch {
+	case cp.Source.IsValid() && hasCfg && configured.IsSet() && configured.Prefix != cp.Source:
+		in.Source.Error(in.Results, key, "the control plane of ContainerCluster %s reaches the nodes from %s in the package, not %s: remove controlPlaneRange from the config (the package already says)",
+			c.Name(), cp.SourceWhat(), configured.Text)
+	case cp.Source.IsValid():
+		return cp.Source
+	case cp.IsPrivate() && hasCfg && configured.IsSet():
+		return configured.Prefix
+	case inNodeSubnet && hasCfg && cfg.NodeRange.IsSet():
+		return cfg.NodeRange.Prefix // the PSC endpoint is in the node subnetwork
+	default:
+		in.Results.Error(c.Object, controlPlaneField(cp), "%s", unknownControlPlane(c, cp))
+	}
+	return netip.Prefix{}
+}
+
+// controlPlaneField is the cluster field that would tell the source.
+func controlPlaneField(cp facts.ControlPlane) string {
+	switch {
+	case cp.EndpointSubnetworkRef.IsSet():
+		return facts.EndpointSubnetworkField
+	case cp.Model == gcp.PSCControlPlane:
+		return "spec.subnetworkRef"
+	}
+	return facts.MasterCIDRField
+}
+
+// unknownControlPlane says why the source of the control-plane rules is
+// unknown, and what would tell it.
+func unknownControlPlane(c *facts.Cluster, cp facts.ControlPlane) string {
+	why := cp.SourceUnknown(c)
+	switch {
+	case cp.Model == "":
+		return fmt.Sprintf("%s (it gives the control plane a /28, or Private Service Connect with controlPlane: psc), so the firewall cannot let the control plane through to the nodes", why)
+	case cp.Model == gcp.PeeringControlPlane:
+		return fmt.Sprintf("%s, so the firewall cannot let the control plane through to the nodes: give it a /28 (private-cluster's masterIpv4CidrBlock)", why)
+	case cp.EndpointSubnetworkRef.IsSet():
+		return fmt.Sprintf("%s, and the control plane reaches the nodes from that subnetwork's range: render the subnetwork's package together with this one, or give its primary range as clusterRanges[].controlPlaneRange in %s's config", why, Name)
+	}
+	return fmt.Sprintf("%s, and the control plane reaches the nodes from that subnetwork's range: render the subnetwork's package together with this one, or give its primary range as clusterRanges[].nodeRange (or controlPlaneRange) in %s's config", why, Name)
 }
 
 // rangeSource is one of the three ranges a cluster's intra-cluster allow

@@ -2,7 +2,6 @@ package lint
 
 import (
 	"fmt"
-	"net/netip"
 	"slices"
 	"strings"
 
@@ -18,7 +17,10 @@ import (
 // the webhook intercepts fails (Kubeflow cannot even create its
 // namespaces). The user runs cluster-firewall on a package that holds the
 // webhooks (it opens every webhook port), or allows the port from the
-// master range to the node tag. The webhooks (the Kubeflow side) and the
+// control plane's source to the node tag: the /28 with VPC peering, the
+// endpoint subnetwork's range with Private Service Connect
+// (facts.ControlPlane). When the package cannot say that range (a PSC
+// endpoint subnetwork outside it), an info says so. The webhooks (the Kubeflow side) and the
 // clusters (the Config Connector side) may live in different packages:
 // with only one side, an info says so and nothing is checked.
 func webhookPorts(l *linter) []finding {
@@ -50,32 +52,40 @@ func (l *linter) webhookPortsOf(c *facts.Cluster, hooks []facts.Webhook) []findi
 	if c.NetworkID() == "" {
 		return []finding{infoAt(c.Object, "spec.networkRef", "%s names no network, so its firewall rules cannot be found: webhook ports not checked", results.Describe(c.Object))}
 	}
-	master, _ := c.MasterCIDR()
+	cp := c.ControlPlane()
+	if !cp.Source.IsValid() {
+		return []finding{infoAt(c.Object, "spec.privateClusterConfig", "%s: webhook ports not checked; render that package with this one", cp.SourceUnknown(c))}
+	}
+	master := cp.Source
 	var out []finding
 	for _, h := range hooks {
 		for _, port := range h.TargetPorts {
 			if slices.Contains(gcp.ControlPlanePorts, port) {
 				continue // GKE's own firewall rule opens them
 			}
-			if v := l.ingressTCP(c, master.Masked(), int(port)); !v.reaches() {
-				out = append(out, errorAt(h.Config, h.Field, "%s", webhookBlocked(c, master, h, port, v)))
+			if v := l.ingressTCP(c, master, int(port)); !v.reaches() {
+				out = append(out, errorAt(h.Config, h.Field, "%s", webhookBlocked(c, cp, h, port, v)))
 			}
 		}
 	}
 	return out
 }
 
-func webhookBlocked(c *facts.Cluster, master netip.Prefix, h facts.Webhook, port int32, v ingressVerdict) string {
+func webhookBlocked(c *facts.Cluster, cp facts.ControlPlane, h facts.Webhook, port int32, v ingressVerdict) string {
 	var why string
 	if v.allow != nil {
 		why = fmt.Sprintf("%s at priority %d denies it before %s at priority %d allows it", results.Describe(v.deny.Firewall.Object), v.deny.Firewall.Priority, results.Describe(v.allow.Firewall.Object), v.allow.Firewall.Priority)
 	} else {
 		why = "no INGRESS allow rule on its network lets the control plane in on that port (GKE's own rule opens only 443 and 10250)"
 	}
+	from := cp.Source.String() // the /28 speaks for itself
+	if cp.Model == gcp.PSCControlPlane {
+		from = cp.SourceWhat()
+	}
 	tag := "the nodes' network tag"
 	if tags := c.NodeTags(); len(tags) > 0 {
 		tag = strings.Join(tags, ", ")
 	}
 	return fmt.Sprintf("webhook %s calls Service %s/%s, whose pods listen on tcp %d, but the control plane of %s cannot reach the nodes on it from %s: %s; run cluster-firewall on the package with the webhooks in it (it opens every webhook port), or allow tcp %d from %s to %s in an INGRESS rule",
-		h.Name, h.Service.Namespace, h.Service.Name, port, results.Describe(c.Object), master, why, port, master, tag)
+		h.Name, h.Service.Namespace, h.Service.Name, port, results.Describe(c.Object), from, why, port, cp.Source, tag)
 }

@@ -41,6 +41,8 @@ var checks = []check{
 	{"public-nodes", publicNodes, "nodes that get external addresses"},
 	{"location", locations, "a cluster, its node pools and its subnetwork in different regions"},
 	{"auto-provisioned-tags", autoProvisionedTags, "nodes GKE provisions itself without the tags the firewall rules target"},
+	{"perimeter-deployer", perimeterDeployers, "an enforced perimeter that locks out the package's Config Connector account"},
+	{"node-account", nodeAccounts, "nodes that run as the Compute Engine default service account"},
 }
 
 // CheckNames lists the names of the checks in the order they run.

@@ -63,12 +63,13 @@ func (l *linter) images() []images.Use {
 	})
 }
 
-// privateClusters are the clusters with a control plane range: those
-// whose master reaches the nodes over the VPC, through the firewall.
+// privateClusters are the clusters whose control plane reaches the nodes
+// over the VPC, through the firewall: by peering (a /28) or Private
+// Service Connect (facts.Cluster.ControlPlane).
 func (l *linter) privateClusters() []*facts.Cluster {
 	var out []*facts.Cluster
 	for _, c := range l.pkg.Clusters {
-		if _, ok := c.MasterCIDR(); ok {
+		if c.ControlPlane().IsPrivate() {
 			out = append(out, c)
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/lockdown-krm/lockdown/functions/clusterfirewall"
 	"github.com/lockdown-krm/lockdown/functions/imagemirror"
 	"github.com/lockdown-krm/lockdown/functions/networkpolicy"
+	"github.com/lockdown-krm/lockdown/functions/nodeidentity"
 	"github.com/lockdown-krm/lockdown/functions/privatecluster"
 	"github.com/lockdown-krm/lockdown/functions/privategoogleaccess"
 	"github.com/lockdown-krm/lockdown/functions/vpcsc"
@@ -32,6 +33,7 @@ const blueprint = "../../blueprints/kubeflow-private-gke"
 // the name in their image (localhost/lockdown/<name>:dev).
 var processors = map[string]func() fn.ResourceListProcessor{
 	privatecluster.Name:      privatecluster.Processor,
+	nodeidentity.Name:        nodeidentity.Processor,
 	privategoogleaccess.Name: privategoogleaccess.Processor,
 	clusterfirewall.Name:     clusterfirewall.Processor,
 	cloudnat.Name:            cloudnat.Processor,

@@ -22,11 +22,11 @@ func apply(pl *plan, res *results.Collector) {
 func applyCluster(e *editor, pl *plan) {
 	pcc := []string{"spec", "privateClusterConfig"}
 	e.setBool(true, append(pcc, "enablePrivateNodes")...)
-	if pl.privateEndpoint != nil {
+	if pl.privateEndpoint != nil && pl.ipEndpointsOn {
 		e.setBool(*pl.privateEndpoint, append(pcc, "enablePrivateEndpoint")...)
 	}
-	e.setString(pl.masterCIDR.String(), append(pcc, "masterIpv4CidrBlock")...)
-	if pl.globalAccess != nil {
+	applyControlPlane(e, pl)
+	if pl.globalAccess != nil && pl.ipEndpointsOn {
 		e.setBool(*pl.globalAccess, append(pcc, "masterGlobalAccessConfig", "enabled")...)
 	}
 	e.setString("VPC_NATIVE", "spec", "networkingMode")
@@ -41,7 +41,11 @@ func applyCluster(e *editor, pl *plan) {
 		e.setString(pl.serviceCIDR.String(), "spec", "ipAllocationPolicy", "servicesIpv4CidrBlock")
 	}
 	e.ensureMapping("spec", "ipAllocationPolicy")
-	applyAuthorizedNetworks(e, pl.authorized)
+	if pl.ipEndpointsOn {
+		// With the IP endpoints off GKE does not use authorized networks
+		// (the CRD on ipEndpointsConfig.enabled): what is there is kept.
+		applyAuthorizedNetworks(e, pl.authorized)
+	}
 	if pl.workloadPool != "" && !pl.keepIdentityNamespace {
 		e.setString(pl.workloadPool, "spec", "workloadIdentityConfig", "workloadPool")
 	}
@@ -60,6 +64,28 @@ func applyCluster(e *editor, pl *plan) {
 	// its node config, or when no separate node pool does.
 	if yamledit.Lookup(e.root, "spec", "nodeConfig") != nil || len(pl.cluster.NodePools) == 0 {
 		tagNodes(e, pl, "spec", "nodeConfig")
+	}
+}
+
+// applyControlPlane writes the model (the /28 for peering; for Private
+// Service Connect no /28, and the endpoint subnetwork when the config
+// names one) and the DNS and IP endpoints the config sets.
+func applyControlPlane(e *editor, pl *plan) {
+	pcc := []string{"spec", "privateClusterConfig"}
+	switch {
+	case pl.model == Peering:
+		e.setString(pl.masterCIDR.String(), append(pcc, "masterIpv4CidrBlock")...)
+	case pl.endpointSubnet != nil && pl.endpointSubnet.external != "":
+		e.setString(pl.endpointSubnet.external, append(pcc, "privateEndpointSubnetworkRef", "external")...)
+	case pl.endpointSubnet != nil:
+		e.setString(pl.endpointSubnet.name, append(pcc, "privateEndpointSubnetworkRef", "name")...)
+	}
+	endpoints := []string{"spec", "controlPlaneEndpointsConfig"}
+	if pl.dnsEndpoint != nil {
+		e.setBool(*pl.dnsEndpoint, append(endpoints, "dnsEndpointConfig", "allowExternalTraffic")...)
+	}
+	if pl.ipEndpoints != nil {
+		e.setBool(*pl.ipEndpoints, append(endpoints, "ipEndpointsConfig", "enabled")...)
 	}
 }
 

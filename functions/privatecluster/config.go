@@ -17,6 +17,12 @@ const Kind = "PrivateCluster"
 // config nor the cluster names one.
 const DefaultMasterCIDR = "172.16.0.32/28"
 
+// Control plane models the config can ask for (gcp.ControlPlaneModel).
+const (
+	Peering = string(gcp.PeeringControlPlane)
+	PSC     = string(gcp.PSCControlPlane)
+)
+
 // Network policy providers.
 const (
 	DataplaneV2 = "dataplane-v2"
@@ -35,6 +41,22 @@ type PrivateCluster struct {
 	// the notation (a /28, a private range, no host bits) Validate checks
 	// on Prefix, in words that fit the field.
 	MasterIPv4CIDRBlock fnconfig.CIDR `json:"masterIpv4CidrBlock,omitempty"`
+	// ControlPlane is how the control plane joins the cluster's VPC:
+	// peering (a /28, masterIpv4CidrBlock) or psc (Private Service
+	// Connect, no /28). Unset keeps the cluster's model, else peering.
+	ControlPlane string `json:"controlPlane,omitempty"`
+	// PrivateEndpointSubnetwork is the subnetwork of the PSC endpoint: a
+	// ComputeSubnetwork of the package (by name, in the cluster's
+	// namespace) or projects/<p>/regions/<r>/subnetworks/<s>. It implies
+	// controlPlane psc; unset, the endpoint is in the node subnetwork.
+	PrivateEndpointSubnetwork string `json:"privateEndpointSubnetwork,omitempty"`
+	// DNSEndpoint allows user traffic over the DNS-based endpoint
+	// (dnsEndpointConfig.allowExternalTraffic), guarded by IAM and VPC
+	// Service Controls.
+	DNSEndpoint *bool `json:"dnsEndpoint,omitempty"`
+	// IPEndpoints turns the IP-based endpoints on or off
+	// (ipEndpointsConfig.enabled); off, only the DNS endpoint answers.
+	IPEndpoints *bool `json:"ipEndpoints,omitempty"`
 	// EnablePrivateEndpoint removes the control plane's public endpoint.
 	EnablePrivateEndpoint *bool `json:"enablePrivateEndpoint,omitempty"`
 	// MasterGlobalAccess lets other regions reach the private endpoint.
@@ -96,6 +118,7 @@ func (c *PrivateCluster) Validate(src fnconfig.Source, res *results.Collector) {
 			src.Error(res, "masterIpv4CidrBlock", "%s", problem)
 		}
 	}
+	c.validateControlPlane(src, res)
 	c.validateAuthorizedNetworks(src, res)
 	if (c.ClusterSecondaryRangeName == "") != (c.ServicesSecondaryRangeName == "") {
 		src.Error(res, "clusterSecondaryRangeName", "set both clusterSecondaryRangeName and servicesSecondaryRangeName, or neither")
@@ -109,6 +132,67 @@ func (c *PrivateCluster) Validate(src fnconfig.Source, res *results.Collector) {
 	if c.NodeTag != "" {
 		src.Check(res, "nodeTag", gcp.CheckNetworkTag(c.NodeTag))
 	}
+}
+
+// wantsPSC tells whether the config asks for Private Service Connect.
+func (c *PrivateCluster) wantsPSC() bool {
+	return c.ControlPlane == PSC || c.PrivateEndpointSubnetwork != ""
+}
+
+// wantsPeering tells whether the config asks for a /28 (VPC peering).
+func (c *PrivateCluster) wantsPeering() bool {
+	return c.ControlPlane == Peering || c.MasterIPv4CIDRBlock.IsSet()
+}
+
+// validateControlPlane refuses settings that contradict each other: a /28
+// with PSC (GKE's own module never writes masterIpv4CidrBlock beside
+// private_endpoint_subnetwork: gcp.ControlPlaneModel), and IP endpoint
+// settings with the IP endpoints off, where they "won't be used" (the CRD
+// on ipEndpointsConfig.enabled).
+func (c *PrivateCluster) validateControlPlane(src fnconfig.Source, res *results.Collector) {
+	switch c.ControlPlane {
+	case "", Peering, PSC:
+	default:
+		src.Error(res, "controlPlane", "unknown control plane model %q: use %s (a /28, VPC peering) or %s (Private Service Connect, no /28)", c.ControlPlane, Peering, PSC)
+	}
+	// With controlPlane: peering beside privateEndpointSubnetwork, the
+	// subnetwork is what is wrong (below), not the /28.
+	if c.wantsPSC() && c.ControlPlane != Peering && c.MasterIPv4CIDRBlock.IsSet() {
+		src.Error(res, "masterIpv4CidrBlock", "a Private Service Connect control plane takes no /28: remove masterIpv4CidrBlock, or set controlPlane: %s without privateEndpointSubnetwork", Peering)
+	}
+	if c.ControlPlane == Peering && c.PrivateEndpointSubnetwork != "" {
+		src.Error(res, "privateEndpointSubnetwork", "privateEndpointSubnetwork is the subnetwork of a Private Service Connect endpoint: remove it, or set controlPlane: %s", PSC)
+	}
+	if s := c.PrivateEndpointSubnetwork; s != "" && !isSubnetworkRef(s) {
+		src.Error(res, "privateEndpointSubnetwork", "%q is neither a ComputeSubnetwork name nor projects/<project>/regions/<region>/subnetworks/<name>", s)
+	}
+	if c.IPEndpoints == nil || *c.IPEndpoints {
+		return
+	}
+	if c.DNSEndpoint != nil && !*c.DNSEndpoint {
+		src.Error(res, "ipEndpoints", "with ipEndpoints: false and dnsEndpoint: false no user traffic reaches the control plane (kubectl included): set dnsEndpoint: true, or keep the IP endpoints")
+	}
+	for _, f := range []struct {
+		key string
+		set bool
+	}{{"enablePrivateEndpoint", c.EnablePrivateEndpoint != nil}, {"masterGlobalAccess", c.MasterGlobalAccess != nil}, {"masterAuthorizedNetworks", c.MasterAuthorizedNetworks != nil}} {
+		if f.set {
+			src.Error(res, f.key, "%s applies to the IP endpoints, which ipEndpoints: false turns off (GKE does not use it then): remove it, or set ipEndpoints: true", f.key)
+		}
+	}
+}
+
+// isSubnetworkRef tells whether s names a subnetwork: a resource name, or
+// the external form Config Connector takes for privateEndpointSubnetworkRef
+// ("projects/{{projectID}}/regions/{{region}}/subnetworks/{{subnetworkID}}",
+// the CRD).
+func isSubnetworkRef(s string) bool {
+	if !strings.Contains(s, "/") {
+		return gcp.IsResourceName(s)
+	}
+	parts := strings.Split(s, "/")
+	return len(parts) == 6 && parts[0] == "projects" && parts[2] == "regions" && parts[4] == "subnetworks" &&
+		parts[1] != "" && parts[3] != "" && gcp.IsResourceName(parts[5])
 }
 
 // validateAuthorizedNetworks checks the config's authorized networks; a

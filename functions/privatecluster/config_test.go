@@ -93,3 +93,22 @@ spec:
 		})
 	}
 }
+
+// TestSubnetworkRef checks the two forms privateEndpointSubnetwork takes.
+func TestSubnetworkRef(t *testing.T) {
+	for text, want := range map[string]bool{
+		"kf-control-plane": true,
+		"projects/host/regions/us-central1/subnetworks/kf-cp": true,
+		"Bad_Name": false,
+		"projects/host/regions/us-central1/subnetworks": false,
+		"projects/host/global/networks/kf-net":          false,
+		"projects//regions/us-central1/subnetworks/kf":  false,
+	} {
+		if got := isSubnetworkRef(text); got != want {
+			t.Errorf("isSubnetworkRef(%q) = %v, want %v", text, got, want)
+		}
+	}
+	if r := endpointRefOf("projects/h/regions/r/subnetworks/s"); r.external == "" || r.name != "" {
+		t.Errorf("an external form is written as external: %+v", r)
+	}
+}

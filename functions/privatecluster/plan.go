@@ -14,14 +14,25 @@ import (
 // for every cluster before any object is touched, so that an error in one
 // cluster leaves the whole package unchanged.
 type plan struct {
-	cluster         *facts.Cluster
-	masterCIDR      netip.Prefix
-	masterOrigin    string // where masterCIDR came from, for messages
-	privateEndpoint *bool
-	globalAccess    *bool
-	authorized      *AuthorizedNetworks // nil keeps what the cluster has
-	podRange        string              // "" leaves ipAllocationPolicy's names alone
-	serviceRange    string
+	cluster *facts.Cluster
+	// model is Peering (masterCIDR is written) or PSC (no /28).
+	model        string
+	masterCIDR   netip.Prefix
+	masterOrigin string // where masterCIDR came from, for messages
+	// endpointSubnet is the PSC endpoint subnetwork to write; nil leaves
+	// the cluster's (or none: the endpoint is in the node subnetwork).
+	endpointSubnet *endpointRef
+	// dnsEndpoint and ipEndpoints are written when set; ipEndpointsOn is
+	// whether the IP endpoints answer once the plan is applied, and so
+	// whether their settings (private endpoint, global access, authorized
+	// networks) mean anything.
+	dnsEndpoint, ipEndpoints *bool
+	ipEndpointsOn            bool
+	privateEndpoint          *bool
+	globalAccess             *bool
+	authorized               *AuthorizedNetworks // nil keeps what the cluster has
+	podRange                 string              // "" leaves ipAllocationPolicy's names alone
+	serviceRange             string
 	// podCIDR and serviceCIDR, when valid, are written as the CIDR blocks
 	// of GKE-managed ranges (the subnetwork has no secondary ranges to name).
 	podCIDR, serviceCIDR netip.Prefix
@@ -50,14 +61,16 @@ func (p *planner) plan(c *facts.Cluster) *plan {
 		globalAccess:    p.cfg.MasterGlobalAccess,
 		authorized:      p.cfg.MasterAuthorizedNetworks,
 	}
-	if pl.privateEndpoint == nil && !hasPrivateEndpointSetting(c) {
+	p.checkMode(c)
+	p.checkLocations(c)
+	p.planControlPlane(pl)
+	if pl.privateEndpoint == nil && !hasPrivateEndpointSetting(c) && pl.ipEndpointsOn {
 		no := false
 		pl.privateEndpoint = &no
 	}
-	p.checkMode(c)
-	p.checkLocations(c)
-	p.planMasterCIDR(pl)
-	p.checkExistingAuthorizedNetworks(c)
+	if pl.ipEndpointsOn {
+		p.checkExistingAuthorizedNetworks(c)
+	}
 	p.planRanges(pl)
 	pl.provider = p.planProvider(c)
 	pl.nodeTag = p.planNodeTag(c)

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 )
 
 // Kind is the typed config kind of this function.
@@ -38,33 +39,40 @@ const (
 	DefaultPerimeterName = "kubeflow_perimeter"
 )
 
-// DefaultRestrictedServices are the APIs a Kubeflow-on-GKE project keeps
-// its data in, and every API its nodes call. The nodes' calls matter
-// because vpcAccessibleServices is limited to RESTRICTED-SERVICES by
-// default: an API left off this list is unreachable from the VPC.
-//
-//   - storage, bigquery: where pipelines keep data;
-//   - containerregistry, artifactregistry: images (gcr.io, pkg.dev);
-//   - container, containerfilesystem: the GKE API and GKE image streaming;
-//   - logging, monitoring: the node agents send logs and metrics;
-//   - iamcredentials, sts: Workload Identity's token exchange, which
-//     private-cluster turns on.
-var DefaultRestrictedServices = []string{
+// Cloud Build's service accounts, for cloudBuildServiceAccount. Which one
+// runs a project's builds by default depends on the organization:
+// "Depending on your organization's settings, Cloud Build may use the
+// Compute Engine default service account or the legacy Cloud Build
+// service account", and a build may name its own.
+// https://cloud.google.com/build/docs/cloud-build-service-account and
+// https://cloud.google.com/build/docs/securing-builds/configure-user-specified-service-accounts
+// (read 2026-12-02).
+const (
+	// CloudBuildLegacy is PROJECT_NUMBER@cloudbuild.gserviceaccount.com.
+	CloudBuildLegacy = "legacy"
+	// CloudBuildComputeDefault is
+	// PROJECT_NUMBER-compute@developer.gserviceaccount.com, the default of
+	// newer organizations.
+	CloudBuildComputeDefault = "compute-default"
+)
+
+// DefaultMemberServices are the restricted services the config's groups
+// may reach from outside: what people of a Kubeflow team do from their
+// desks, not what the cluster does. container: kubectl's credentials and
+// the console's view of the cluster; storage: pipelines' artifacts and
+// data; artifactregistry: the images they build and push; logging,
+// monitoring: the logs and metrics of their runs.
+var DefaultMemberServices = []string{
 	"artifactregistry.googleapis.com",
-	"bigquery.googleapis.com",
 	"container.googleapis.com",
-	"containerfilesystem.googleapis.com",
-	"containerregistry.googleapis.com",
-	"iamcredentials.googleapis.com",
 	"logging.googleapis.com",
 	"monitoring.googleapis.com",
 	"storage.googleapis.com",
-	"sts.googleapis.com",
 }
 
 // VPCServiceControls is the function config (spec of kind
 // VPCServiceControls, or the same keys in a ConfigMap's data; the
-// policies and vpcAccessibleServices only in the typed kind).
+// policies, vpcAccessibleServices and proposed only in the typed kind).
 type VPCServiceControls struct {
 	// AccessPolicy is the id of the organization's existing access policy.
 	AccessPolicy ID `json:"accessPolicy,omitempty"`
@@ -77,8 +85,13 @@ type VPCServiceControls struct {
 	// Members may reach the perimeter's services from outside:
 	// user:EMAIL, group:EMAIL or serviceAccount:EMAIL.
 	Members []string `json:"members,omitempty"`
-	// IncludeCloudBuild adds each project's Cloud Build service account.
+	// IncludeCloudBuild is cloudBuildServiceAccount: legacy, kept for the
+	// configs that say it.
 	IncludeCloudBuild bool `json:"includeCloudBuild,omitempty"`
+	// CloudBuildServiceAccount makes Cloud Build a deployer: legacy or
+	// compute-default (the account of that form of each project of the
+	// perimeter), or the email of the service account the builds name.
+	CloudBuildServiceAccount string `json:"cloudBuildServiceAccount,omitempty"`
 	// IPSubnetworks and Regions are the access level's network conditions.
 	// Access Context Manager takes the subnetworks in CIDR notation only
 	// (fnconfig.CIDR; Validate refuses host bits), and the level carries
@@ -87,13 +100,15 @@ type VPCServiceControls struct {
 	Regions       []string        `json:"regions,omitempty"`
 	// CombiningFunction joins the level's conditions: AND (default) or OR.
 	CombiningFunction string `json:"combiningFunction,omitempty"`
-	// RestrictedServices replaces DefaultRestrictedServices.
-	RestrictedServices []string `json:"restrictedServices"`
-	// VPCAccessibleServices limits the APIs the VPC may call.
-	VPCAccessibleServices *VPCAccessibleServices `json:"vpcAccessibleServices,omitempty"`
-	// IngressPolicies and EgressPolicies go into the perimeter as given.
-	IngressPolicies []IngressPolicy `json:"ingressPolicies,omitempty"`
-	EgressPolicies  []EgressPolicy  `json:"egressPolicies,omitempty"`
+	// AllowGroupsFromAnywhere lets the groups of Members in from anywhere,
+	// not only from IPSubnetworks and Regions.
+	AllowGroupsFromAnywhere bool `json:"allowGroupsFromAnywhere,omitempty"`
+	// Content is what the perimeter itself says; with mode enforce it is
+	// the enforced config.
+	Content
+	// Proposed, with mode enforce, is a change to Content that goes to the
+	// dry-run config first: each key given replaces Content's.
+	Proposed *Content `json:"proposed,omitempty"`
 	// Mode is dry-run (the default) or enforce.
 	Mode string `json:"mode,omitempty"`
 	// LevelName and PerimeterName are the names in Access Context Manager.
@@ -101,6 +116,33 @@ type VPCServiceControls struct {
 	PerimeterName string `json:"perimeterName,omitempty"`
 	// Namespace of the generated objects; default: the clusters'.
 	Namespace string `json:"namespace,omitempty"`
+}
+
+// Content is the config of the perimeter itself, which the perimeter holds
+// twice: enforced (spec.status) and dry-run (spec.spec). Access levels are
+// objects of their own that take effect at once, without a dry run, so
+// members and networks are not part of it.
+type Content struct {
+	// RestrictedServices replaces gcp.VPCSCServices, every service VPC
+	// Service Controls supports.
+	RestrictedServices []string `json:"restrictedServices"`
+	// Exclude leaves services out of RestrictedServices.
+	Exclude []string `json:"exclude,omitempty"`
+	// VPCAccessibleServices limits the APIs the VPC may call.
+	VPCAccessibleServices *VPCAccessibleServices `json:"vpcAccessibleServices,omitempty"`
+	// IngressPolicies and EgressPolicies go into the perimeter as given.
+	IngressPolicies []IngressPolicy `json:"ingressPolicies,omitempty"`
+	EgressPolicies  []EgressPolicy  `json:"egressPolicies,omitempty"`
+	// Deployers apply the package from outside (user: or
+	// serviceAccount:), beside the package's Config Connector accounts and
+	// Cloud Build's.
+	Deployers []string `json:"deployers,omitempty"`
+	// DeployerServices are restricted services the deployers need beyond
+	// those of the package's Config Connector kinds.
+	DeployerServices []string `json:"deployerServices,omitempty"`
+	// MemberServices are the restricted services the groups of Members may
+	// reach (DefaultMemberServices).
+	MemberServices []string `json:"memberServices,omitempty"`
 }
 
 // VPCAccessibleServices says which APIs the perimeter's VPC networks may
@@ -174,11 +216,14 @@ type Operation struct {
 // defaults is the config that the user's settings are applied on.
 func defaults() VPCServiceControls {
 	return VPCServiceControls{
-		RestrictedServices: slices.Clone(DefaultRestrictedServices),
-		CombiningFunction:  And,
-		Mode:               DryRun,
-		LevelName:          DefaultLevelName,
-		PerimeterName:      DefaultPerimeterName,
+		Content: Content{
+			RestrictedServices: gcp.VPCSCServices(),
+			MemberServices:     slices.Clone(DefaultMemberServices),
+		},
+		CombiningFunction: And,
+		Mode:              DryRun,
+		LevelName:         DefaultLevelName,
+		PerimeterName:     DefaultPerimeterName,
 	}
 }
 

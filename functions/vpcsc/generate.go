@@ -132,7 +132,6 @@ func identity(m string) acm.ServiceperimeterIdentities {
 }
 
 func (g *generator) perimeter() *acm.AccessContextManagerServicePerimeter {
-	content := g.content()
 	spec := acm.AccessContextManagerServicePerimeterSpec{
 		AccessPolicyRef: g.plan.policyRef,
 		Title:           g.cfg.PerimeterName,
@@ -141,14 +140,30 @@ func (g *generator) perimeter() *acm.AccessContextManagerServicePerimeter {
 		PerimeterType:   kcc.Ptr("PERIMETER_TYPE_REGULAR"),
 	}
 	// The mode moves the same content between the dry-run config and the
-	// enforced one; nothing else changes.
-	if g.cfg.Mode == Enforce {
+	// enforced one. Beside an enforced config, the dry-run config holds a
+	// proposed change: Config Connector's ServicePerimeter keeps both, and
+	// useExplicitDryRunSpec "allow[s] the user to explicitly provide a
+	// configuration ("spec") to use in a dry-run version of the Service
+	// Perimeter. This allows the user to test changes to the enforced
+	// config ("status") without actually enforcing them"; it "must be set
+	// to True if any of the fields in the spec are set". (The CRD's
+	// description of spec.useExplicitDryRunSpec, Config Connector
+	// v1.154.1;
+	// https://cloud.google.com/config-connector/docs/reference/resource-docs/accesscontextmanager/accesscontextmanagerserviceperimeter.)
+	content := g.content(g.plan.enforced)
+	switch {
+	case g.cfg.Mode != Enforce:
+		spec.Spec = &content
+		spec.UseExplicitDryRunSpec = kcc.Ptr(true)
+	case g.plan.proposed != nil:
+		status := acm.ServiceperimeterStatus(content)
+		proposed := g.content(g.plan.proposed)
+		spec.Status, spec.Spec = &status, &proposed
+		spec.UseExplicitDryRunSpec = kcc.Ptr(true)
+	default:
 		status := acm.ServiceperimeterStatus(content)
 		spec.Status = &status
 		spec.UseExplicitDryRunSpec = kcc.Ptr(false)
-	} else {
-		spec.Spec = &content
-		spec.UseExplicitDryRunSpec = kcc.Ptr(true)
 	}
 	return &acm.AccessContextManagerServicePerimeter{
 		TypeMeta:   kcc.TypeMeta(group, "v1beta1", "AccessContextManagerServicePerimeter"),
@@ -157,45 +172,55 @@ func (g *generator) perimeter() *acm.AccessContextManagerServicePerimeter {
 	}
 }
 
-// content is the perimeter's config, the same in either mode.
-func (g *generator) content() acm.ServiceperimeterSpec {
+// content is one config of the perimeter, enforced or dry-run.
+func (g *generator) content(cp *contentPlan) acm.ServiceperimeterSpec {
 	c := acm.ServiceperimeterSpec{
 		Resources:          projectResources(g.cfg.ProjectNumbers),
-		RestrictedServices: sortedUnique(g.cfg.RestrictedServices),
+		RestrictedServices: cp.restricted,
 		VpcAccessibleServices: &acm.ServiceperimeterVpcAccessibleServices{
-			EnableRestriction: g.cfg.VPCAccessibleServices.EnableRestriction,
-			AllowedServices:   sortedUnique(g.cfg.VPCAccessibleServices.AllowedServices),
+			EnableRestriction: cp.content.VPCAccessibleServices.EnableRestriction,
+			AllowedServices:   sortedUnique(cp.content.VPCAccessibleServices.AllowedServices),
 		},
 	}
 	if g.plan.level != nil {
 		c.AccessLevels = []kccref.ResourceRef{{Name: objectName(g.plan.level.name)}}
 	}
-	for i, p := range g.cfg.IngressPolicies {
-		c.IngressPolicies = append(c.IngressPolicies, g.ingress(p, g.plan.levelRefs[i]))
+	for i, p := range cp.content.IngressPolicies {
+		c.IngressPolicies = append(c.IngressPolicies, g.ingress(p, cp.levelRefs[i]))
 	}
-	if len(g.plan.groups) > 0 {
-		c.IngressPolicies = append(c.IngressPolicies, g.groupsIngress())
+	if len(cp.deployers) > 0 && len(cp.deployerServices) > 0 {
+		c.IngressPolicies = append(c.IngressPolicies, g.identitiesIngress(cp.deployers, kccref.ResourceRef{External: "*"}, cp.deployerServices))
 	}
-	for _, p := range g.cfg.EgressPolicies {
+	if len(g.plan.groups) > 0 && len(cp.memberServices) > 0 {
+		c.IngressPolicies = append(c.IngressPolicies, g.identitiesIngress(g.plan.groups, g.plan.groupSource, cp.memberServices))
+	}
+	for _, p := range cp.content.EgressPolicies {
 		c.EgressPolicies = append(c.EgressPolicies, egress(p))
 	}
 	return c
 }
 
-// groupsIngress lets the groups of the config's members in to every
-// service of every project of the perimeter, as an access level would.
-func (g *generator) groupsIngress() acm.ServiceperimeterIngressPolicies {
+// identitiesIngress lets identities in from a source to every method of
+// the services named, on every project of the perimeter. The deployers
+// come from anywhere ("*"): Config Controller and Cloud Build call from
+// Google's own machines, on no network of the config; what fences them
+// is who they are and which services they reach.
+func (g *generator) identitiesIngress(identities []string, source kccref.ResourceRef, services []string) acm.ServiceperimeterIngressPolicies {
 	from := &acm.ServiceperimeterIngressFrom{
-		Sources: []acm.ServiceperimeterSources{{AccessLevelRef: &g.plan.groupSource}},
+		Sources: []acm.ServiceperimeterSources{{AccessLevelRef: &source}},
 	}
-	for _, m := range g.plan.groups {
+	for _, m := range identities {
 		from.Identities = append(from.Identities, identity(m))
+	}
+	var ops []Operation
+	for _, s := range services {
+		ops = append(ops, Operation{Service: s})
 	}
 	return acm.ServiceperimeterIngressPolicies{
 		IngressFrom: from,
 		IngressTo: &acm.ServiceperimeterIngressTo{
 			Resources:  projectResources(g.cfg.ProjectNumbers),
-			Operations: []acm.ServiceperimeterOperations{{ServiceName: kcc.Ptr("*")}},
+			Operations: operations(ops),
 		},
 	}
 }

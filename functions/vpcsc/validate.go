@@ -16,9 +16,9 @@ var digits = regexp.MustCompile(`^[0-9]+$`)
 
 // Member prefixes.
 const (
-	userPrefix           = "user:"
-	groupPrefix          = "group:"
-	serviceAccountPrefix = "serviceAccount:"
+	userPrefix           = gcp.UserMember
+	groupPrefix          = gcp.GroupMember
+	serviceAccountPrefix = gcp.ServiceAccountMember
 )
 
 // Validate checks every field before anything runs, and fills in what the
@@ -27,14 +27,55 @@ func (c *VPCServiceControls) Validate(src fnconfig.Source, res *results.Collecto
 	c.validatePolicy(src, res)
 	c.validateProjects(src, res)
 	checkMembers(src, res, "members", c.Members)
+	c.validateCloudBuild(src, res)
 	c.validateNetworks(src, res)
-	c.validateServices(src, res)
-	c.validateNames(src, res)
-	for i := range c.IngressPolicies {
-		c.IngressPolicies[i].validate(src, res, fnconfig.Index("ingressPolicies", i))
+	switch c.Mode {
+	case DryRun, Enforce:
+	default:
+		src.Error(res, "mode", "unknown mode %q: use %s (the default: violations are logged, nothing is blocked) or %s", c.Mode, DryRun, Enforce)
 	}
-	for i := range c.EgressPolicies {
-		c.EgressPolicies[i].validate(src, res, fnconfig.Index("egressPolicies", i))
+	c.Content.validate(src, res, "", c.Mode == Enforce)
+	if c.VPCAccessibleServices == nil {
+		c.VPCAccessibleServices = &VPCAccessibleServices{AllowedServices: []string{RestrictedServicesKeyword}}
+	}
+	c.VPCAccessibleServices.validate(src, res, "vpcAccessibleServices")
+	c.validateProposed(src, res)
+	c.validateNames(src, res)
+}
+
+// validateProposed checks the keys the proposed change gives. A proposed
+// change is what the dry-run config holds beside an enforced one: in
+// mode dry-run the dry-run config is the content itself.
+func (c *VPCServiceControls) validateProposed(src fnconfig.Source, res *results.Collector) {
+	if c.Proposed == nil {
+		return
+	}
+	if c.Mode != Enforce {
+		src.Error(res, "proposed", "proposed is a change to an enforced perimeter, dry-run first: it needs mode: %s; in mode %s, change the keys themselves", Enforce, DryRun)
+		return
+	}
+	c.Proposed.validate(src, res, "proposed.", false)
+	if v := c.Proposed.VPCAccessibleServices; v != nil {
+		v.validate(src, res, "proposed.vpcAccessibleServices")
+	}
+}
+
+// validateCloudBuild reads includeCloudBuild as cloudBuildServiceAccount:
+// legacy, and wants a service account's email, or one of the two default
+// forms.
+func (c *VPCServiceControls) validateCloudBuild(src fnconfig.Source, res *results.Collector) {
+	c.CloudBuildServiceAccount = strings.TrimPrefix(c.CloudBuildServiceAccount, serviceAccountPrefix)
+	switch account := c.CloudBuildServiceAccount; {
+	case c.IncludeCloudBuild && account != "" && account != CloudBuildLegacy:
+		src.Error(res, "includeCloudBuild", "includeCloudBuild means cloudBuildServiceAccount: %s, and cloudBuildServiceAccount says %s: remove includeCloudBuild", CloudBuildLegacy, account)
+	case c.IncludeCloudBuild:
+		c.CloudBuildServiceAccount = CloudBuildLegacy
+	case account == "", account == CloudBuildLegacy, account == CloudBuildComputeDefault:
+	default:
+		if _, err := gcp.ParsePrincipal(serviceAccountPrefix + account); err != nil {
+			src.Error(res, "cloudBuildServiceAccount", "%q is not a Cloud Build service account: write %s (PROJECT_NUMBER@cloudbuild.gserviceaccount.com), %s (PROJECT_NUMBER-compute@developer.gserviceaccount.com) or the email of the service account your builds name (gcloud builds get-default-service-account)",
+				account, CloudBuildLegacy, CloudBuildComputeDefault)
+		}
 	}
 }
 
@@ -94,25 +135,13 @@ func checkMembers(src fnconfig.Source, res *results.Collector, field string, mem
 	seen := map[string]bool{}
 	for i, m := range members {
 		f := fnconfig.Index(field, i)
-		if _, _, ok := splitMember(m); !ok {
-			src.Error(res, f, "%q is not a member: write user:EMAIL, group:EMAIL or serviceAccount:EMAIL, for example user:alice@example.com", m)
+		if _, err := gcp.ParsePrincipal(m); err != nil {
+			src.Error(res, f, "%v", err)
 		} else if seen[m] {
 			src.Error(res, f, "%s is listed twice", m)
 		}
 		seen[m] = true
 	}
-}
-
-// splitMember returns a member's prefix and email address.
-func splitMember(m string) (prefix, email string, ok bool) {
-	for _, p := range []string{userPrefix, groupPrefix, serviceAccountPrefix} {
-		if rest, found := strings.CutPrefix(m, p); found {
-			local, domain, at := strings.Cut(rest, "@")
-			ok = at && local != "" && domain != "" && !strings.ContainsAny(rest, " ,:")
-			return p, rest, ok
-		}
-	}
-	return "", "", false
 }
 
 func (c *VPCServiceControls) validateNetworks(src fnconfig.Source, res *results.Collector) {
@@ -137,34 +166,75 @@ func (c *VPCServiceControls) validateNetworks(src fnconfig.Source, res *results.
 	}
 }
 
-func (c *VPCServiceControls) validateServices(src fnconfig.Source, res *results.Collector) {
-	switch c.Mode {
-	case DryRun, Enforce:
-	default:
-		src.Error(res, "mode", "unknown mode %q: use %s (the default: violations are logged, nothing is blocked) or %s", c.Mode, DryRun, Enforce)
+// validate checks the perimeter's own config; prefix is "" or
+// "proposed.", enforced says whether it is the enforced config.
+func (c *Content) validate(src fnconfig.Source, res *results.Collector, prefix string, enforced bool) {
+	if c.RestrictedServices != nil || prefix == "" {
+		checkSupportedServices(src, res, prefix+"restrictedServices", c.RestrictedServices)
 	}
-	checkServices(src, res, "restrictedServices", c.RestrictedServices, false)
-	if len(c.RestrictedServices) == 0 {
-		if c.Mode == Enforce {
-			src.Error(res, "restrictedServices", "an enforced perimeter that restricts no service protects nothing: list the services to restrict (the default list is %s), or use mode: %s", strings.Join(DefaultRestrictedServices, ","), DryRun)
+	checkSupportedServices(src, res, prefix+"exclude", c.Exclude)
+	if c.RestrictedServices != nil && len(c.restricted()) == 0 {
+		if enforced {
+			src.Error(res, prefix+"restrictedServices", "an enforced perimeter that restricts no service protects nothing: list the services to restrict (by default every service VPC Service Controls supports), or use mode: %s", DryRun)
 		} else {
-			res.Warning(src.Object, src.Field("restrictedServices"), "the perimeter restricts no service: it protects nothing, and mode: %s will refuse it", Enforce)
+			res.Warning(src.Object, src.Field(prefix+"restrictedServices"), "the perimeter restricts no service: it protects nothing, and mode: %s will refuse it", Enforce)
 		}
 	}
-	if c.VPCAccessibleServices == nil {
-		c.VPCAccessibleServices = &VPCAccessibleServices{AllowedServices: []string{RestrictedServicesKeyword}}
+	for i := range c.IngressPolicies {
+		c.IngressPolicies[i].validate(src, res, fnconfig.Index(prefix+"ingressPolicies", i))
 	}
-	v := c.VPCAccessibleServices
+	for i := range c.EgressPolicies {
+		c.EgressPolicies[i].validate(src, res, fnconfig.Index(prefix+"egressPolicies", i))
+	}
+	checkMembers(src, res, prefix+"deployers", c.Deployers)
+	for i, d := range c.Deployers {
+		if strings.HasPrefix(d, groupPrefix) {
+			src.Error(res, fnconfig.Index(prefix+"deployers", i), "%s is a group: a deployer is the user or service account that applies the package (serviceAccount:EMAIL); put groups in members", d)
+		}
+	}
+	checkSupportedServices(src, res, prefix+"deployerServices", c.DeployerServices)
+	checkSupportedServices(src, res, prefix+"memberServices", c.MemberServices)
+}
+
+// restricted is RestrictedServices without Exclude, sorted.
+func (c *Content) restricted() []string {
+	var out []string
+	for _, s := range c.RestrictedServices {
+		if !slices.Contains(c.Exclude, s) {
+			out = append(out, s)
+		}
+	}
+	return sortedUnique(out)
+}
+
+func (v *VPCAccessibleServices) validate(src fnconfig.Source, res *results.Collector, field string) {
 	if v.EnableRestriction == nil {
 		on := true
 		v.EnableRestriction = &on
 	}
-	checkServices(src, res, "vpcAccessibleServices.allowedServices", v.AllowedServices, true)
+	checkServices(src, res, field+".allowedServices", v.AllowedServices, true)
 	switch {
 	case !*v.EnableRestriction && len(v.AllowedServices) > 0:
-		src.Error(res, "vpcAccessibleServices.allowedServices", "allowedServices must be empty unless enableRestriction is true: remove the list, or set enableRestriction: true")
+		src.Error(res, field+".allowedServices", "allowedServices must be empty unless enableRestriction is true: remove the list, or set enableRestriction: true")
 	case *v.EnableRestriction && len(v.AllowedServices) == 0:
-		res.Warning(src.Object, src.Field("vpcAccessibleServices.allowedServices"), "no service is allowed: the perimeter's VPC networks cannot call any Google API; add %s to allow the restricted ones", RestrictedServicesKeyword)
+		res.Warning(src.Object, src.Field(field+".allowedServices"), "no service is allowed: the perimeter's VPC networks cannot call any Google API; add %s to allow the restricted ones", RestrictedServicesKeyword)
+	}
+}
+
+// checkSupportedServices is checkServices for lists of services the
+// perimeter restricts, which VPC Service Controls must support: a name it
+// does not know gets the nearest one it does.
+func checkSupportedServices(src fnconfig.Source, res *results.Collector, field string, services []string) {
+	checkServices(src, res, field, services, false)
+	for i, s := range services {
+		if !gcp.IsServiceName(s) || gcp.IsVPCSCService(s) {
+			continue
+		}
+		hint := "check the name against gcloud access-context-manager supported-services list (lockdown's table of them was read on 2026-12-02: a service Google added since needs adding there first)"
+		if near := gcp.NearestVPCSCService(s); near != "" {
+			hint = "did you mean " + near + "?"
+		}
+		src.Error(res, fnconfig.Index(field, i), "%s is not a service VPC Service Controls supports: %s", s, hint)
 	}
 }
 
@@ -179,7 +249,11 @@ func checkServices(src fnconfig.Source, res *results.Collector, field string, se
 		case s == RestrictedServicesKeyword:
 			src.Error(res, f, "%s only has a meaning in vpcAccessibleServices.allowedServices: list the services themselves here", s)
 		case !gcp.IsServiceName(s):
-			src.Error(res, f, "%q is not a service name: write NAME.googleapis.com, for example storage.googleapis.com (gcloud access-context-manager supported-services list)", s)
+			example := "storage.googleapis.com"
+			if near := gcp.NearestVPCSCService(s); near != "" {
+				example = near
+			}
+			src.Error(res, f, "%q is not a service name: write NAME.googleapis.com, for example %s (gcloud access-context-manager supported-services list)", s, example)
 		case seen[s]:
 			src.Error(res, f, "%s is listed twice", s)
 		}

@@ -60,21 +60,28 @@ func summarize(in krmfn.Input[VPCServiceControls], p *plan, perimeter *fn.KubeOb
 	cfg := in.Config
 	var s strings.Builder
 	fmt.Fprintf(&s, "perimeter %s (%s) fences %s and restricts %s", cfg.PerimeterName, cfg.Mode,
-		projectList(cfg.ProjectNumbers), plural(len(cfg.RestrictedServices), "service"))
+		projectList(cfg.ProjectNumbers), plural(len(p.enforced.restricted), "service"))
 	if p.level != nil {
 		fmt.Fprintf(&s, "; access level %s lets in %s", p.level.name, p.level.describe(cfg.CombiningFunction))
 	} else {
 		s.WriteString("; no access level")
 	}
-	if len(p.groups) > 0 {
+	if d := p.enforced; len(d.deployers) > 0 && len(d.deployerServices) > 0 {
+		fmt.Fprintf(&s, "; %s may apply the package, to %s", strings.Join(d.deployers, ", "), strings.Join(d.deployerServices, ", "))
+	}
+	if len(p.groups) > 0 && len(p.enforced.memberServices) > 0 {
 		verb := "comes"
 		if len(p.groups) > 1 {
 			verb = "come"
 		}
-		fmt.Fprintf(&s, "; %s %s in through an ingress policy", strings.Join(p.groups, ", "), verb)
+		fmt.Fprintf(&s, "; %s %s in from %s to %s", strings.Join(p.groups, ", "), verb, p.describeGroupSource(), strings.Join(p.enforced.memberServices, ", "))
 	}
-	if cfg.Mode == DryRun {
+	switch {
+	case cfg.Mode == DryRun:
 		s.WriteString("; dry-run: violations are only logged, set mode: enforce when the logs show none")
+	case p.proposed != nil:
+		fmt.Fprintf(&s, "; the proposed change (restricting %s) is in the dry-run config: when its logs show no violation you did not expect, move it out of proposed",
+			plural(len(p.proposed.restricted), "service"))
 	}
 	in.Results.Info(perimeter, "", "%s", s.String())
 }

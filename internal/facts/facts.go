@@ -1,7 +1,9 @@
 // Package facts reads what lockdown's functions need to know from the package
 // itself: the clusters and their node pools, the networks and subnetworks
-// with their ranges, master CIDRs, node tags, project ids, and (webhooks.go)
-// the ports the control plane must reach for admission webhooks. Every
+// with their ranges, how each control plane is reached and where its
+// traffic to the nodes comes from (controlplane.go), node tags, project
+// ids, and (webhooks.go) the ports the control plane must reach for
+// admission webhooks. Every
 // function reads the package through this one place so they all see the
 // same facts, and users never have to tell a function what the package
 // already says.
@@ -121,7 +123,12 @@ type Cluster struct {
 	NetworkRef Ref         // as written, or derived from the subnetwork
 	Network    *Network    // nil when outside the package
 	Subnetwork *Subnetwork // nil when outside the package
-	NodePools  []*NodePool
+	// EndpointSubnetwork is the subnetwork of the control plane's Private
+	// Service Connect endpoint (privateEndpointSubnetworkRef); nil when
+	// the cluster names none or it is outside the package. ControlPlane
+	// says what it means.
+	EndpointSubnetwork *Subnetwork
+	NodePools          []*NodePool
 	// NetworkProject is the project the cluster's network belongs to, and
 	// so its firewall rules, routes and NAT: with Shared VPC the host
 	// project, not the cluster's. "" when the package cannot say.
@@ -131,7 +138,9 @@ type Cluster struct {
 // Name is the cluster's object name.
 func (c *Cluster) Name() string { return c.Object.GetName() }
 
-// MasterCIDR returns the control plane range the cluster declares.
+// MasterCIDR returns the control plane /28 the cluster declares (the
+// peering model); ControlPlane says how the control plane is reached in
+// every model, and where its traffic to the nodes comes from.
 func (c *Cluster) MasterCIDR() (netip.Prefix, bool) {
 	if pcc := c.Spec.PrivateClusterConfig; pcc != nil {
 		return cidrBlock(pcc.MasterIpv4CidrBlock)
@@ -316,6 +325,7 @@ func (p *Package) linkCluster(c *Cluster) {
 			c.Subnetwork = p.subnetworks[refKey(KindSubnetwork, c.Object, refOf(r))]
 		}
 	}
+	p.linkEndpointSubnetwork(c)
 	switch {
 	case c.Spec.NetworkRef != nil:
 		c.NetworkRef = refOf(c.Spec.NetworkRef)

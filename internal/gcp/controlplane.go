@@ -9,3 +9,63 @@ package gcp
 // cluster-firewall opens them beside the webhook ports; a webhook on any
 // other port needs a rule of its own.
 var ControlPlanePorts = []int32{443, 10250}
+
+// ControlPlaneModel is how a private cluster's control plane is joined to
+// the cluster's VPC network, which decides where its traffic to the nodes
+// (kubelet, metrics-server, admission webhooks) comes from. Read 2026-12-02.
+type ControlPlaneModel string
+
+const (
+	// PeeringControlPlane: the control plane lives in a Google-owned VPC
+	// peered with the cluster's, on a /28 the cluster gives in
+	// privateClusterConfig.masterIpv4CidrBlock ("it must be a /28 subnet",
+	// immutable: the ContainerCluster CRD). GKE's own master rule lets
+	// the nodes be reached from that "Control plane IP address range
+	// (/28)" (https://cloud.google.com/kubernetes-engine/docs/concepts/firewall-rules).
+	PeeringControlPlane ControlPlaneModel = "peering"
+	// PSCControlPlane: the control plane's internal endpoint is a Private
+	// Service Connect endpoint inside the cluster's network ("you don't
+	// have to manage specific subnets for the control plane endpoint. The
+	// PSC endpoint is located entirely within the cluster network",
+	// https://cloud.google.com/kubernetes-engine/docs/concepts/private-service-connect),
+	// and no /28 is given. Its address comes from the subnetwork
+	// privateClusterConfig.privateEndpointSubnetworkRef names (immutable,
+	// "Subnetwork in cluster's network": the CRD), else from the nodes'
+	// subnetwork; see ControlPlaneSource.
+	PSCControlPlane ControlPlaneModel = "psc"
+)
+
+// Where the control plane's traffic to the nodes comes from, so which
+// source the firewall must let in, in each model, as Google's GKE
+// Terraform module computes it for its webhook and master rules
+// (local.cluster_endpoint_for_nodes in autogen/main/main.tf.tmpl of
+// https://github.com/terraform-google-modules/terraform-google-kubernetes-engine,
+// read 2026-12-02): with private nodes, the primary range of the private
+// endpoint subnetwork when the cluster names one (PSC), else the
+// masterIpv4CidrBlock when it gives one (peering), else the primary range
+// of the cluster's own subnetwork (PSC in the node subnetwork). The module
+// never writes both fields: it drops master_ipv4_cidr_block when
+// private_endpoint_subnetwork is set. facts.Cluster.ControlPlane applies
+// this to the package.
+
+// DNSEndpointDomain is the domain of every cluster's DNS-based control
+// plane endpoint: "A DNS format address. This is accessible from the
+// public internet. Ex: uid.us-central1.gke.goog" (GKE API reference,
+// ControlPlaneEndpointsConfig.DNSEndpointConfig.endpoint,
+// https://cloud.google.com/php/docs/reference/cloud-container/latest/V1.ControlPlaneEndpointsConfig.DNSEndpointConfig,
+// read 2026-12-02). Whether user traffic may use it is
+// dnsEndpointConfig.allowExternalTraffic. Access through it is
+// authorized by IAM and can be fenced by VPC Service Controls: "To access
+// the control plane endpoint, you need to configure IAM roles and
+// policies, and authentication tokens", and VPC Service Controls "provides
+// protection when you use the DNS-based endpoint" once
+// container.googleapis.com and kubernetesmetadata.googleapis.com are
+// restricted services of the perimeter (About network isolation,
+// https://cloud.google.com/kubernetes-engine/docs/concepts/network-isolation,
+// read 2026-12-02). That page's best practice: "Use only the DNS-based
+// endpoint to access your control plane".
+const DNSEndpointDomain = "gke.goog"
+
+// DNSEndpointServices are the services a VPC Service Controls perimeter
+// restricts to guard the DNS-based endpoint (same page as DNSEndpointDomain).
+var DNSEndpointServices = []string{"container.googleapis.com", "kubernetesmetadata.googleapis.com"}

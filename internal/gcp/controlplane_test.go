@@ -17,3 +17,17 @@ func TestControlPlanePorts(t *testing.T) {
 		}
 	}
 }
+
+func TestDNSEndpointFacts(t *testing.T) {
+	if PeeringControlPlane == PSCControlPlane || PeeringControlPlane == "" || PSCControlPlane == "" {
+		t.Errorf("the control plane models must be distinct and named: %q, %q", PeeringControlPlane, PSCControlPlane)
+	}
+	if DNSEndpointDomain != "gke.goog" {
+		t.Errorf("the DNS endpoint's domain is gke.goog, not %q", DNSEndpointDomain)
+	}
+	for _, s := range []string{"container.googleapis.com", "kubernetesmetadata.googleapis.com"} {
+		if !slices.Contains(DNSEndpointServices, s) {
+			t.Errorf("VPC Service Controls guards the DNS endpoint with %s restricted", s)
+		}
+	}
+}

@@ -37,6 +37,7 @@ import (
 	"github.com/lockdown-krm/lockdown/functions/imagemirror"
 	"github.com/lockdown-krm/lockdown/functions/lint"
 	"github.com/lockdown-krm/lockdown/functions/networkpolicy"
+	"github.com/lockdown-krm/lockdown/functions/nodeidentity"
 	"github.com/lockdown-krm/lockdown/functions/podsecurity"
 	"github.com/lockdown-krm/lockdown/functions/podsecuritycheck"
 	"github.com/lockdown-krm/lockdown/functions/privatecluster"
@@ -61,6 +62,7 @@ func inProcess() map[string]fn.ResourceListProcessor {
 		imagemirror.Name:         imagemirror.Processor(),
 		lint.Name:                lint.Processor(),
 		networkpolicy.Name:       networkpolicy.Processor(),
+		nodeidentity.Name:        nodeidentity.Processor(),
 		podsecurity.Name:         podsecurity.Processor(),
 		podsecuritycheck.Name:    podsecuritycheck.Processor(),
 		privatecluster.Name:      privatecluster.Processor(),

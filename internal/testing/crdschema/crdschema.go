@@ -60,20 +60,23 @@ type version struct {
 	cel        *cel.Validator // nil when the schema has no rules
 }
 
-// Load reads every *.yaml file of dir and keeps the CustomResourceDefinitions
-// (apiextensions.k8s.io/v1) among their documents.
-func Load(dir string) (*Set, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
-	if err != nil {
-		return nil, err
-	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("no CRD files in %s", dir)
-	}
+// Load reads every *.yaml file of each folder and keeps the
+// CustomResourceDefinitions (apiextensions.k8s.io/v1) among their
+// documents. A folder without one is an error.
+func Load(dirs ...string) (*Set, error) {
 	s := &Set{versions: map[schema.GroupVersionKind]*version{}}
-	for _, file := range files {
-		if err := s.loadFile(file); err != nil {
-			return nil, fmt.Errorf("%s: %w", file, err)
+	for _, dir := range dirs {
+		files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+		if err != nil {
+			return nil, err
+		}
+		if len(files) == 0 {
+			return nil, fmt.Errorf("no CRD files in %s", dir)
+		}
+		for _, file := range files {
+			if err := s.loadFile(file); err != nil {
+				return nil, fmt.Errorf("%s: %w", file, err)
+			}
 		}
 	}
 	return s, nil
@@ -266,7 +269,11 @@ func KCC() (*Set, error) {
 			kcc.err = err
 			return
 		}
-		kcc.set, kcc.err = Load(dir)
+		// The operator's CRDs (ConfigConnector, ConfigConnectorContext,
+		// the deployer objects a package may hold) ship in the same
+		// module, beside the resources'.
+		operator := filepath.Join(dir, "..", "..", "..", "operator", "config", "crd", "bases")
+		kcc.set, kcc.err = Load(dir, operator)
 	})
 	return kcc.set, kcc.err
 }
