@@ -109,7 +109,63 @@ var blueprintVariants = map[string][]variant{
 			}},
 			check: checkEnforcedWithProposal,
 		},
+		{
+			// GKE's recommended access: only the DNS-based endpoint, the IP
+			// endpoints off (so no authorized networks, which GKE would not
+			// use).
+			name: "dns-endpoint-only",
+			edits: []edit{{
+				file: "fn-config/private-cluster.yaml",
+				old: "  dnsEndpoint: false # kpt-set: ${dns-endpoint}\n  enablePrivateEndpoint: false\n" +
+					"  masterAuthorizedNetworks:\n  - displayName: operators-vpn\n    cidrBlock: 10.200.0.0/16\n",
+				new: "  dnsEndpoint: true\n  ipEndpoints: false\n",
+			}},
+			check: func(t *testing.T, pkg string) {
+				cluster := renderedObject(t, pkg, "ContainerCluster", "")
+				wantField(t, cluster, "spec.controlPlaneEndpointsConfig.dnsEndpointConfig.allowExternalTraffic", true)
+				wantField(t, cluster, "spec.controlPlaneEndpointsConfig.ipEndpointsConfig.enabled", false)
+			},
+		},
+		{
+			// A Private Service Connect control plane: no /28; the
+			// control plane reaches the nodes from the node subnetwork.
+			name: "psc-control-plane",
+			edits: []edit{{
+				file: "fn-config/private-cluster.yaml",
+				old:  "  masterIpv4CidrBlock: 172.16.0.32/28 # kpt-set: ${master-cidr}\n",
+				new:  "  controlPlane: psc\n",
+			}},
+			check: func(t *testing.T, pkg string) {
+				cluster := renderedObject(t, pkg, "ContainerCluster", "")
+				wantField(t, cluster, "spec.privateClusterConfig.masterIpv4CidrBlock", nil)
+				wantField(t, cluster, "spec.privateClusterConfig.enablePrivateNodes", true)
+				ingress := renderedObject(t, pkg, "ComputeFirewall", "kubeflow-allow-master-ingress")
+				subnet := renderedObject(t, pkg, "ComputeSubnetwork", "")
+				wantField(t, ingress, "spec.sourceRanges", []any{fieldOf(subnet, "spec.ipCidrRange")})
+			},
+		},
 	},
+}
+
+// fieldOf is the value at a dotted path of an object; nil when absent.
+func fieldOf(obj map[string]any, path string) any {
+	var v any = obj
+	for _, key := range strings.Split(path, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[key]
+	}
+	return v
+}
+
+// wantField fails t unless the object holds want at path.
+func wantField(t *testing.T, obj map[string]any, path string, want any) {
+	t.Helper()
+	if got := fieldOf(obj, path); !reflect.DeepEqual(got, want) {
+		t.Errorf("%v %v: %s is %v, want %v", obj["kind"], fieldOf(obj, "metadata.name"), path, got, want)
+	}
 }
 
 // checkEnforcedWithProposal holds the rendered perimeter to what enforce
@@ -118,7 +174,7 @@ var blueprintVariants = map[string][]variant{
 // flag keeps the two apart.
 func checkEnforcedWithProposal(t *testing.T, pkg string) {
 	t.Helper()
-	perimeter := renderedObject(t, pkg, "AccessContextManagerServicePerimeter")
+	perimeter := renderedObject(t, pkg, "AccessContextManagerServicePerimeter", "")
 	spec, _ := perimeter["spec"].(map[string]any)
 	status, _ := spec["status"].(map[string]any)
 	proposed, _ := spec["spec"].(map[string]any)
@@ -148,8 +204,9 @@ func servicesOf(config map[string]any) []string {
 	return out
 }
 
-// renderedObject is the one object of kind in a rendered package.
-func renderedObject(t *testing.T, pkg, kind string) map[string]any {
+// renderedObject is the one object of kind (and name, unless "") in a
+// rendered package.
+func renderedObject(t *testing.T, pkg, kind, name string) map[string]any {
 	t.Helper()
 	var found []map[string]any
 	for rel, data := range readTree(t, pkg) {
@@ -161,13 +218,13 @@ func renderedObject(t *testing.T, pkg, kind string) map[string]any {
 			if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
 				t.Fatalf("%s: %v", rel, err)
 			}
-			if obj["kind"] == kind {
+			if obj["kind"] == kind && (name == "" || fieldOf(obj, "metadata.name") == name) {
 				found = append(found, obj)
 			}
 		}
 	}
 	if len(found) != 1 {
-		t.Fatalf("the render holds %d %s objects, want 1", len(found), kind)
+		t.Fatalf("the render holds %d %s objects named %q, want 1", len(found), kind, name)
 	}
 	return found[0]
 }

@@ -75,16 +75,23 @@ func (p *planner) planFence(pl *plan) {
 	if project := c.NetworkProject; project != "" && project != c.ProjectID {
 		f.project = project
 	}
-	f.dns = dnsEndpoint(c)
-	if ipEndpoint(c) {
-		if m, ok := c.MasterCIDR(); ok && m.Addr().Is4() {
-			f.master = m.Masked()
-		}
+	// The bastion reaches the control plane's private IP endpoint where
+	// the control plane's own traffic comes from (facts.ControlPlane: the
+	// /28 with VPC peering, the endpoint's subnetwork with Private Service
+	// Connect), or the DNS-based endpoint through the VIP.
+	cp := c.ControlPlane()
+	f.dns = cp.DNSEndpoint
+	if cp.IPEndpoints && cp.Source.IsValid() && cp.Source.Addr().Is4() {
+		f.master = cp.Source.Masked()
 	}
 	if !f.master.IsValid() && !f.dns {
-		p.res.Warning(c.Object, "spec.privateClusterConfig.masterIpv4CidrBlock",
-			"the bastion's egress is fenced, and ContainerCluster %s declares neither a control plane range (privateClusterConfig.masterIpv4CidrBlock) nor a DNS-based endpoint open to user traffic (controlPlaneEndpointsConfig.dnsEndpointConfig.allowExternalTraffic: true): the bastion cannot reach its control plane; run private-cluster first, or set one of them",
-			c.Name())
+		why := "its IP endpoints are off (" + facts.IPEndpointsField + ": false)"
+		if cp.IPEndpoints {
+			why = cp.SourceUnknown(c)
+		}
+		p.res.Warning(c.Object, facts.DNSEndpointField,
+			"the bastion's egress is fenced, and it cannot reach the control plane of ContainerCluster %s: no DNS-based endpoint takes user traffic (%s is not true), and %s; or set %s: true (private-cluster's dnsEndpoint: true)",
+			c.Name(), facts.DNSEndpointField, why, facts.DNSEndpointField)
 	}
 	f.vips = p.vipsFor(c, pl.tag)
 	f.allowPriority, f.allowWhy = p.allowPriority(c, pl.tag)
@@ -93,36 +100,12 @@ func (p *planner) planFence(pl *plan) {
 // networkRef refers to the cluster's network as the cluster does, from
 // the cluster's namespace, where the rules go.
 func (p *planner) networkRef(c *facts.Cluster) kccref.ResourceRef {
-	r := c.NetworkRef
-	switch {
-	case r.External != "":
-		return kccref.ResourceRef{External: r.External}
-	case r.Name == "":
+	ref, ok := c.NetworkObjectRef()
+	if !ok {
 		p.res.Error(c.Object, "spec.networkRef",
 			"the bastion's egress rules must name the network, and ContainerCluster %s names none: set spec.networkRef, or spec.subnetworkRef to a ComputeSubnetwork of the package", c.Name())
-		return kccref.ResourceRef{}
-	}
-	ref := kcc.Ref(r.Name)
-	if r.Namespace != "" && r.Namespace != c.Object.GetNamespace() {
-		ref.Namespace = r.Namespace
 	}
 	return ref
-}
-
-// dnsEndpoint tells whether the cluster's DNS-based control plane endpoint
-// takes user traffic (spec.controlPlaneEndpointsConfig.dnsEndpointConfig.
-// allowExternalTraffic).
-func dnsEndpoint(c *facts.Cluster) bool {
-	e := c.Spec.ControlPlaneEndpointsConfig
-	return e != nil && e.DnsEndpointConfig != nil && e.DnsEndpointConfig.AllowExternalTraffic != nil &&
-		*e.DnsEndpointConfig.AllowExternalTraffic
-}
-
-// ipEndpoint tells whether the cluster's IP-based endpoints are on, which
-// they are unless ipEndpointsConfig.enabled is false.
-func ipEndpoint(c *facts.Cluster) bool {
-	e := c.Spec.ControlPlaneEndpointsConfig
-	return e == nil || e.IpEndpointsConfig == nil || e.IpEndpointsConfig.Enabled == nil || *e.IpEndpointsConfig.Enabled
 }
 
 // vipsFor follows the package as cluster-firewall does for the nodes: the

@@ -8,7 +8,6 @@ import (
 
 	"github.com/lockdown-krm/lockdown/internal/facts"
 	"github.com/lockdown-krm/lockdown/internal/gcp"
-	"github.com/lockdown-krm/lockdown/internal/kcc"
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
 )
 
@@ -71,18 +70,10 @@ func nodeTag(in krmfn.Input[ClusterFirewall], c *facts.Cluster) string {
 // (a ComputeNetwork of the package, or one Config Connector manages beside
 // it), or by its external reference.
 func networkRef(in krmfn.Input[ClusterFirewall], c *facts.Cluster) kccref.ResourceRef {
-	r := c.NetworkRef
-	switch {
-	case r.External != "":
-		return kccref.ResourceRef{External: r.External}
-	case r.Name == "":
+	ref, ok := c.NetworkObjectRef()
+	if !ok {
 		in.Results.Error(c.Object, "spec.networkRef",
 			"ContainerCluster %s names no network, so its firewall rules have nowhere to go: set spec.networkRef, or spec.subnetworkRef to a ComputeSubnetwork of the package", c.Name())
-		return kccref.ResourceRef{}
-	}
-	ref := kcc.Ref(r.Name)
-	if r.Namespace != "" && r.Namespace != c.Object.GetNamespace() {
-		ref.Namespace = r.Namespace // the rules live in the cluster's namespace
 	}
 	return ref
 }

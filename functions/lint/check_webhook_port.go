@@ -30,7 +30,7 @@ func webhookPorts(l *linter) []finding {
 	case len(clusters) == 0 && len(hooks) == 0:
 		return nil
 	case len(clusters) == 0:
-		return []finding{infoAt(nil, "", "the package has %d admission webhooks but no private ContainerCluster (one with spec.privateClusterConfig.masterIpv4CidrBlock): run lint on the cluster's package and this one together to check that the control plane reaches every webhook port", len(hooks))}
+		return []finding{infoAt(nil, "", "the package has %d admission webhooks but no private ContainerCluster (one with a control plane range, spec.privateClusterConfig.masterIpv4CidrBlock, or a Private Service Connect control plane): run lint on the cluster's package and this one together to check that the control plane reaches every webhook port", len(hooks))}
 	case len(hooks) == 0:
 		return []finding{infoAt(nil, "", "the package has private clusters but no admission webhook that calls a Service: run lint on the cluster's package together with the workloads' (Kubeflow's) to check that the control plane reaches every webhook port")}
 	}

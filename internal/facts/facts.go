@@ -138,6 +138,26 @@ type Cluster struct {
 // Name is the cluster's object name.
 func (c *Cluster) Name() string { return c.Object.GetName() }
 
+// NetworkObjectRef refers to the cluster's network as the cluster does,
+// from the cluster's namespace, where the rules and routes lockdown
+// generates for it go: by name (a ComputeNetwork of the package, or one
+// Config Connector manages beside it), or by its external reference.
+// false when the cluster names no network.
+func (c *Cluster) NetworkObjectRef() (kccref.ResourceRef, bool) {
+	r := c.NetworkRef
+	switch {
+	case r.External != "":
+		return kccref.ResourceRef{External: r.External}, true
+	case r.Name == "":
+		return kccref.ResourceRef{}, false
+	}
+	ref := kcc.Ref(r.Name)
+	if r.Namespace != "" && r.Namespace != c.Object.GetNamespace() {
+		ref.Namespace = r.Namespace
+	}
+	return ref, true
+}
+
 // MasterCIDR returns the control plane /28 the cluster declares (the
 // peering model); ControlPlane says how the control plane is reached in
 // every model, and where its traffic to the nodes comes from.

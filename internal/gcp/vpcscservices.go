@@ -24,6 +24,9 @@ import (
 //     (the hub-and-spoke stage holds the same list; its one duplicate,
 //     documentai, is written once here).
 //
+// One service is added to that list: kubernetesmetadata.googleapis.com
+// (see its entry).
+//
 // Google adds services over time: a newer one is restricted by listing it
 // in restrictedServices once it is added here.
 var vpcscServices = []string{
@@ -98,6 +101,11 @@ var vpcscServices = []string{
 	"integrations.googleapis.com",
 	"kmsinventory.googleapis.com",
 	"krmapihosting.googleapis.com",
+	// Not in the foundation blueprint's list: GKE names it, beside
+	// container.googleapis.com, as a service a perimeter restricts to guard
+	// the DNS-based control-plane endpoint (gcp.DNSEndpointServices, "About
+	// network isolation", read 2026-12-02).
+	"kubernetesmetadata.googleapis.com",
 	"language.googleapis.com",
 	"lifesciences.googleapis.com",
 	"logging.googleapis.com",

@@ -42,3 +42,14 @@ func TestNearestVPCSCService(t *testing.T) {
 		}
 	}
 }
+
+// TestDNSEndpointServicesRestrictable holds the two tables together: a
+// perimeter restricting every supported service guards the DNS-based
+// endpoint only if both services GKE names are among them.
+func TestDNSEndpointServicesRestrictable(t *testing.T) {
+	for _, s := range DNSEndpointServices {
+		if !IsVPCSCService(s) {
+			t.Errorf("%s guards the DNS-based endpoint but is not in the VPC Service Controls table", s)
+		}
+	}
+}
