@@ -106,17 +106,22 @@ var kccExpected = map[string]kccOutcome{
 		why: "with the errors on it fixed as they say, nothing is left that GCP or Config Connector would refuse; its 36 single-address firewall ranges are read as /32, and identityNamespace counts as Workload Identity",
 	},
 	"kcc-samples/autopilot-cluster": {
-		step:  "private-google-access",
-		error: "names no network, so its nodes would land on the project's default network",
-		why:   "the sample names no network, and there is nothing to route or resolve for on a default network outside the package",
+		step:  "node-identity",
+		error: "the project of ContainerCluster containercluster-sample-autopilot is unknown, so",
+		why:   "the samples name no project (Config Connector takes it from the Namespace they are applied in, which they do not hold), and the nodes' role must be granted on a named project; with a project, private-google-access stops next: the sample names no network",
 	},
 	"kcc-samples/routes-based-container-cluster": {
 		step:  "private-cluster",
 		error: "is routes-based (networkingMode: ROUTES)",
 		why:   "GKE cannot convert a routes-based cluster to VPC-native and networkingMode is immutable: the error says to create a VPC-native cluster instead",
 	},
+	"kcc-samples/vpc-native-container-cluster+project": {
+		why: "a VPC-native cluster on its own network and subnetwork with named secondary ranges, in a project: the package holds all lockdown needs",
+	},
 	"kcc-samples/vpc-native-container-cluster": {
-		why: "a VPC-native cluster on its own network and subnetwork with named secondary ranges: the package holds all lockdown needs",
+		step:  "node-identity",
+		error: "the project of ContainerCluster containercluster-sample-vpcnative is unknown, so",
+		why:   "a VPC-native cluster on its own network and subnetwork with named secondary ranges, but no project (Config Connector takes it from the Namespace it is applied in, which the sample does not hold): node-identity cannot grant the nodes' role on a project it does not know, and says to set the annotation",
 	},
 }
 
@@ -1078,9 +1083,35 @@ func kccSampleCases(t *testing.T, repo string) []kccCase {
 		for path, data := range tree {
 			tree[path] = substituteKCCPlaceholders(t, filepath.Base(dir)+"/"+path, data)
 		}
-		cases = append(cases, kccCase{name: "kcc-samples/" + filepath.Base(dir), from: dir, tree: tree})
+		c := kccCase{name: "kcc-samples/" + filepath.Base(dir), from: dir, tree: tree}
+		cases = append(cases, c)
+		if filepath.Base(dir) == kccSampleWithProject {
+			cases = append(cases, kccSampleInProject(t, c))
+		}
 	}
 	return cases
+}
+
+// kccSampleWithProject is the sample that is also run as its user applies
+// it: in a project. The samples name none (Config Connector takes it from
+// the Namespace they are applied in), and node-identity refuses to grant
+// on a project it does not know.
+const kccSampleWithProject = "vpc-native-container-cluster"
+
+// kccSampleInProject is a sample with the project annotation on each
+// object, the user's own value, as node-identity's error says to set it.
+func kccSampleInProject(t *testing.T, sample kccCase) kccCase {
+	t.Helper()
+	c := sample
+	c.name += "+project"
+	c.from += ", with the cnrm.cloud.google.com/project-id annotation on every object"
+	c.tree = maps.Clone(sample.tree)
+	for path, data := range c.tree {
+		if strings.HasSuffix(path, ".yaml") {
+			c.tree[path] = kccEdit(t, path, data, "\nmetadata:\n", "\nmetadata:\n  annotations:\n    cnrm.cloud.google.com/project-id: "+kccSampleProject+"\n")
+		}
+	}
+	return c
 }
 
 // kccModuleDir is the Config Connector module's folder in the module cache,

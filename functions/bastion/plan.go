@@ -54,7 +54,7 @@ func (p *planner) selectCluster() *facts.Cluster {
 			return clusters[0]
 		}
 		p.src.Error(p.res, "cluster", "the package has %d ContainerClusters (%s): set cluster to the one the bastion serves",
-			len(clusters), clusterKeys(clusters))
+			len(clusters), results.ListOrNone(clusterKeys(clusters)))
 		return nil
 	}
 	ns, name := splitClusterKey(p.cfg.Cluster)
@@ -68,10 +68,10 @@ func (p *planner) selectCluster() *facts.Cluster {
 	case 1:
 		return found[0]
 	case 0:
-		p.src.Error(p.res, "cluster", "no ContainerCluster %q in the package; it has %s", p.cfg.Cluster, orNone(clusterKeys(clusters)))
+		p.src.Error(p.res, "cluster", "no ContainerCluster %q in the package; it has %s", p.cfg.Cluster, results.ListOrNone(clusterKeys(clusters)))
 	default:
 		p.src.Error(p.res, "cluster", "%d ContainerClusters are named %q (%s): write cluster as namespace/name",
-			len(found), name, clusterKeys(found))
+			len(found), name, results.ListOrNone(clusterKeys(found)))
 	}
 	return nil
 }
@@ -305,26 +305,17 @@ func namespaceOr(ns string, from *fn.KubeObject) string {
 	return from.GetNamespace()
 }
 
-func clusterKeys(cs []*facts.Cluster) string {
-	keys := make([]string, len(cs))
-	for i, c := range cs {
-		keys[i] = c.Name()
-		if ns := c.Object.GetNamespace(); ns != "" {
-			keys[i] = ns + "/" + c.Name()
-		}
-	}
-	return strings.Join(keys, ", ")
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "none"
-	}
-	return s
-}
-
 func sorted(list []string) []string {
 	out := slices.Clone(list)
 	slices.Sort(out)
 	return out
+}
+
+// clusterKeys are the clusters' keys, for messages that list them.
+func clusterKeys(cs []*facts.Cluster) []string {
+	objs := make([]*fn.KubeObject, len(cs))
+	for i, c := range cs {
+		objs[i] = c.Object
+	}
+	return results.Keys(objs)
 }

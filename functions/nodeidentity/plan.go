@@ -120,7 +120,7 @@ func (p *planner) repository() *fn.KubeObject {
 		return docker[0]
 	}
 	p.src.Error(p.res, "repository", "the package has %d DOCKER ArtifactRegistryRepositories (%s): set repository to the one the nodes pull their images from",
-		len(docker), objectKeys(docker))
+		len(docker), results.ListOrNone(results.Keys(docker)))
 	return nil
 }
 
@@ -137,10 +137,10 @@ func (p *planner) namedRepository(repos []*fn.KubeObject) *fn.KubeObject {
 		return found[0]
 	case 0:
 		p.src.Error(p.res, "repository", "no ArtifactRegistryRepository %q in the package; it has %s: name one of them, or add the repository to the package",
-			p.cfg.Repository, orNone(objectKeys(repos)))
+			p.cfg.Repository, results.ListOrNone(results.Keys(repos)))
 	default:
 		p.src.Error(p.res, "repository", "%d ArtifactRegistryRepositories are named %q (%s): write repository as namespace/name",
-			len(found), name, objectKeys(found))
+			len(found), name, results.ListOrNone(results.Keys(found)))
 	}
 	return nil
 }
@@ -200,22 +200,4 @@ func clusterKey(c *facts.Cluster) string {
 		return ns + "/" + c.Name()
 	}
 	return c.Name()
-}
-
-func objectKeys(objs []*fn.KubeObject) string {
-	keys := make([]string, len(objs))
-	for i, o := range objs {
-		keys[i] = o.GetName()
-		if ns := o.GetNamespace(); ns != "" {
-			keys[i] = ns + "/" + o.GetName()
-		}
-	}
-	return strings.Join(keys, ", ")
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "none"
-	}
-	return s
 }

@@ -162,3 +162,16 @@ func ListOrNone(names []string) string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// Keys are the objects' keys for messages that list them: "name", or
+// "namespace/name" for a namespaced object.
+func Keys(objs []*fn.KubeObject) []string {
+	keys := make([]string, len(objs))
+	for i, o := range objs {
+		keys[i] = o.GetName()
+		if ns := o.GetNamespace(); ns != "" {
+			keys[i] = ns + "/" + o.GetName()
+		}
+	}
+	return keys
+}
