@@ -22,7 +22,8 @@ type names struct {
 // IAM would refuse is mended (a leading digit gets gcp.ClusterLead), and
 // one too long for an account id (gcp.MaxAccountIDLength) is cut and
 // followed by a hash of it, so the account id is always valid
-// (gcp.IsAccountID): at least "c-nodes", seven characters.
+// (TestAccountIDsValid holds it to IAM's rule): at least "c-nodes", seven
+// characters.
 func namesFor(cluster string) names {
 	return names{
 		account:  gcp.Namer{Max: gcp.MaxAccountIDLength, Lead: gcp.ClusterLead}.Name(cluster, accountSuffix),

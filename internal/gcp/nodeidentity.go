@@ -1,7 +1,6 @@
 package gcp
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -75,20 +74,6 @@ const DefaultNodeServiceAccount = "default"
 // "default", or its e-mail (IsComputeDefaultServiceAccount).
 func IsDefaultNodeServiceAccount(account string) bool {
 	return account == "" || account == DefaultNodeServiceAccount || IsComputeDefaultServiceAccount(account)
-}
-
-// MinAccountIDLength is the shortest service account id. An account id
-// "must be 6-30 characters long, and match the regular expression
-// [a-z]([-a-z0-9]*[a-z0-9])" (IAM API, CreateServiceAccountRequest.accountId,
-// https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts/create,
-// read 2026-12-02); MaxAccountIDLength is the longest.
-const MinAccountIDLength = 6
-
-var accountID = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])$`)
-
-// IsAccountID tells whether s is a valid service account id.
-func IsAccountID(s string) bool {
-	return len(s) >= MinAccountIDLength && len(s) <= MaxAccountIDLength && accountID.MatchString(s)
 }
 
 // serviceAccountDomain ends the e-mail of a service account a user makes

@@ -35,24 +35,6 @@ func TestIsNodeRole(t *testing.T) {
 	}
 }
 
-func TestIsAccountID(t *testing.T) {
-	for in, want := range map[string]bool{
-		"kf-nodes":                        true,
-		"abcdef":                          true,  // 6, the shortest
-		"abcde":                           false, // 5
-		"a23456789012345678901234567890":  true,  // 30, the longest
-		"a234567890123456789012345678901": false, // 31
-		"1kf-nodes":                       false, // a letter first
-		"kf-nodes-":                       false, // no hyphen last
-		"KF-nodes":                        false,
-		"kf.nodes":                        false,
-	} {
-		if got := IsAccountID(in); got != want {
-			t.Errorf("IsAccountID(%q) = %v, want %v", in, got, want)
-		}
-	}
-}
-
 func TestServiceAccountMember(t *testing.T) {
 	email := ServiceAccountEmail("kf-nodes", "kf-project")
 	if email != "kf-nodes@kf-project.iam.gserviceaccount.com" {
