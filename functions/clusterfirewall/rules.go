@@ -3,6 +3,7 @@ package clusterfirewall
 import (
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	compute "github.com/GoogleCloudPlatform/k8s-config-connector/pkg/clients/generated/apis/compute/v1beta1"
@@ -46,7 +47,7 @@ func (p *clusterPlan) rules(cfg *ClusterFirewall, ports packagePorts) []rule {
 	name := p.c.Name()
 	out := []rule{
 		p.deny(cfg, denyEgress, "0.0.0.0/0", "Deny all egress from the nodes of cluster %s; the allows of %s win over it on priority."),
-		p.allow(cfg, allowVIP, Egress, vipRanges(p.vips, false), "tcp", []string{"443"},
+		p.allow(cfg, allowVIP, Egress, vipRanges(p.vips, false), "tcp", []string{strconv.Itoa(gcp.VIPPort)},
 			"Allow the nodes of cluster %s to reach Google APIs through %s.", name, vipHosts(p.vips)),
 		p.allow(cfg, allowMasterEgress, Egress, []netip.Prefix{p.master}, "tcp", portsOf(gcp.ControlPlanePorts),
 			"Allow the nodes of cluster %s to reach its control plane.", name),
@@ -76,7 +77,7 @@ func (p *clusterPlan) ipv6Rules(cfg *ClusterFirewall) []rule {
 	name := p.c.Name()
 	return []rule{
 		p.deny(cfg, denyEgress+ipv6Suffix, "::/0", "Deny all IPv6 egress from the nodes of cluster %s; the allows of %s win over it on priority."),
-		p.allow(cfg, allowVIP+ipv6Suffix, Egress, vipRanges(p.vips, true), "tcp", []string{"443"},
+		p.allow(cfg, allowVIP+ipv6Suffix, Egress, vipRanges(p.vips, true), "tcp", []string{strconv.Itoa(gcp.VIPPort)},
 			"Allow the nodes of cluster %s to reach Google APIs over IPv6 through %s.", name, vipHosts(p.vips)),
 		p.allow(cfg, allowIntraCluster+ipv6Suffix, Egress, []netip.Prefix{p.ipv6Intra}, "all", nil,
 			"Allow IPv6 traffic within the network of cluster %s.", name),

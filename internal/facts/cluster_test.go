@@ -47,15 +47,7 @@ spec:
 `
 
 func TestClusterRangesRegionAndNodeTag(t *testing.T) {
-	objs, err := fn.ParseKubeObjects([]byte(rangesPackage))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var res results.Collector
-	pkg := Read(objs, &res)
-	if res.HasErrors() {
-		t.Fatal(res.Results())
-	}
+	pkg := readWithoutErrors(t, rangesPackage)
 	tests := []struct {
 		cluster, region, pods, services, tag string
 		tagErr                               bool

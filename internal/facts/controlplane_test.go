@@ -4,10 +4,7 @@ import (
 	"net/netip"
 	"testing"
 
-	"github.com/kptdev/krm-functions-sdk/go/fn"
-
 	"github.com/lockdown-krm/lockdown/internal/gcp"
-	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
 const controlPlanePackage = `
@@ -87,15 +84,7 @@ spec:
 `
 
 func TestControlPlane(t *testing.T) {
-	objs, err := fn.ParseKubeObjects([]byte(controlPlanePackage))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var res results.Collector
-	pkg := Read(objs, &res)
-	if res.HasErrors() {
-		t.Fatal(res.Results())
-	}
+	pkg := readWithoutErrors(t, controlPlanePackage)
 	tests := []struct {
 		cluster             string
 		model               gcp.ControlPlaneModel

@@ -257,6 +257,18 @@ func readPackage(t *testing.T) *Package {
 	return p
 }
 
+// readWithoutErrors reads a package written in a test, failing on an
+// error result (warnings and infos are the test's to judge).
+func readWithoutErrors(t *testing.T, text string) *Package {
+	t.Helper()
+	var res results.Collector
+	p := Read(parseObjects(t, text), &res)
+	if res.HasErrors() {
+		t.Fatal(res.Results())
+	}
+	return p
+}
+
 func name(obj *fn.KubeObject) string {
 	if ns := obj.GetNamespace(); ns != "" {
 		return ns + "/" + obj.GetName()
