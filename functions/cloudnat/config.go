@@ -74,6 +74,10 @@ type CloudNAT struct {
 	AllowedCIDRs []fnconfig.Range `json:"allowedCidrs,omitempty"`
 	// AllowedHosts are outside host names the nodes may reach.
 	AllowedHosts []string `json:"allowedHosts,omitempty"`
+	// IAPKeys lets the nodes reach the host of Identity-Aware Proxy's
+	// signing keys (gcp.IAPKeysHost) on 443: Istio downloads them to
+	// check the JWT of every request that comes through IAP.
+	IAPKeys bool `json:"iapKeys,omitempty"`
 	// AllowedPorts are the TCP ports of both allows; default 443.
 	AllowedPorts fnconfig.Ports `json:"allowedPorts,omitempty"`
 	// AllowPriority overrides the priority of the allowedCidrs rules,
@@ -131,11 +135,15 @@ func (c *CloudNAT) cidrs() []string {
 	return s
 }
 
-// hosts are the allowed host names in lower case, deduplicated and sorted.
+// hosts are the allowed host names in lower case, deduplicated and
+// sorted, IAP's keys host among them with iapKeys.
 func (c *CloudNAT) hosts() []string {
-	out := make([]string, 0, len(c.AllowedHosts))
+	out := make([]string, 0, len(c.AllowedHosts)+1)
 	for _, h := range c.AllowedHosts {
 		out = append(out, normalizeHost(h))
+	}
+	if c.IAPKeys {
+		out = append(out, gcp.IAPKeysHost)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
@@ -232,6 +240,18 @@ func (c *CloudNAT) validateHosts(src fnconfig.Source, res *results.Collector) {
 	if n := len(c.hosts()); n > MaxHosts {
 		src.Error(res, "allowedHosts", "%d hosts: a firewall policy rule takes at most %d", n, MaxHosts)
 	}
+	if c.IAPKeys && !c.allowsPort(443) {
+		src.Error(res, "iapKeys", "IAP's keys are served on https (%s): add 443 to allowedPorts, which the allowedHosts rule takes, or leave allowedPorts unset", gcp.IAPKeysURL)
+	}
+}
+
+// allowsPort tells whether the allowed TCP ports hold port.
+func (c *CloudNAT) allowsPort(port int) bool {
+	if c.AllowedPorts == nil {
+		return true
+	}
+	want := gcp.PortRange{First: port, Last: port}
+	return slices.ContainsFunc(c.AllowedPorts.Ranges(), func(r gcp.PortRange) bool { return r.Contains(want) })
 }
 
 func powerOfTwo(n int64) bool { return n > 0 && n&(n-1) == 0 }

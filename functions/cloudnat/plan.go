@@ -383,7 +383,8 @@ func natSubnetworkKeys(nat *facts.RouterNAT) []string {
 // checkEnforcementOrder reports a network whose VPC firewall rules would
 // drop the allowedHosts traffic before the network firewall policy sees
 // it. GCP evaluates the classic VPC rules first unless the network says
-// BEFORE_CLASSIC_FIREWALL, so a deny-all egress rule ends the evaluation.
+// BEFORE_CLASSIC_FIREWALL (gcp.PolicyBeforeClassicFirewall, cited there),
+// so a deny-all egress rule ends the evaluation.
 // This is an error, not a warning: the generated policy could then never
 // allow anything, and the run would only look like it did what was asked.
 // cloud-nat does not flip the setting itself, because it changes the order
@@ -405,7 +406,7 @@ func (p *planner) checkEnforcementOrder(n *network) {
 		return
 	}
 	order := n.net.Spec.NetworkFirewallPolicyEnforcementOrder
-	if order != nil && *order == "BEFORE_CLASSIC_FIREWALL" {
+	if order != nil && *order == gcp.PolicyBeforeClassicFirewall {
 		return
 	}
 	current := "unset (so AFTER_CLASSIC_FIREWALL)"

@@ -2,7 +2,8 @@
 // ContainerCluster of the package it generates the ComputeFirewall rules
 // that fence its nodes (deny all egress, then allow the Google API VIP, the
 // control plane, admission webhooks, load balancer health checks, traffic
-// within the cluster and IAP SSH to a bastion). What it needs (networks,
+// within the cluster and IAP SSH to a bastion), and can turn VPC Flow Logs
+// on for the subnetworks of the nodes. What it needs (networks,
 // ranges, master CIDR, node tag, webhook and load balancer ports) it reads
 // from the package; the config only says what the package cannot.
 package clusterfirewall
@@ -52,12 +53,16 @@ func plan(run *krmfn.Run[ClusterFirewall]) krmfn.Plan {
 	}
 	ports := discoverPorts(in, pkg)
 	var desired []*fn.KubeObject
+	logs := &subnetLogs{}
 	for _, c := range sortedClusters(pkg.Clusters) {
 		if t, ok := planCluster(in, pkg, c); ok {
 			desired = append(desired, t.build(in, ports)...)
+			logs.add(in, c)
 		}
 	}
-	return krmfn.Plan{Desired: desired}
+	// The subnetworks are the user's: they are edited once the rules are
+	// in place, never generated (krmfn.Plan.Finish).
+	return krmfn.Plan{Desired: desired, Finish: func(fn.KubeObjects) { logs.apply(in.Results) }}
 }
 
 // sortedClusters orders clusters by namespace and name, so the generated

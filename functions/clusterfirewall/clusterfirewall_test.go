@@ -84,6 +84,9 @@ func TestKubeflowCorpus(t *testing.T) {
 	for name, want := range map[string][]string{
 		"kf-allow-master-ingress": {"443", "4443", "8443", "9443", "10250", "15017"},
 		"kf-allow-health-checks":  {"8080", "8443", "15021"},
+		// Out to the control plane: what Google's own deny-all-egress
+		// setup opens (gcp.ControlPlaneEgressPorts), not the webhook ports.
+		"kf-allow-master-egress": {"443", "10250"},
 	} {
 		if diff := cmp.Diff(want, allowedPorts(t, rl.Items, name)); diff != "" {
 			t.Errorf("%s opens (-want +got):\n%s", name, diff)

@@ -45,6 +45,8 @@ type ClusterFirewall struct {
 	IAPTag string `json:"iapTag,omitempty"`
 	// Logging turns firewall logging on for every generated rule.
 	Logging bool `json:"logging,omitempty"`
+	// FlowLogs turns VPC Flow Logs on for the nodes' subnetworks.
+	FlowLogs FlowLogs `json:"flowLogs,omitempty"`
 	// NodeTag is the network tag of the nodes, when the package cannot say.
 	NodeTag string `json:"nodeTag,omitempty"`
 	// ExtraAllows are further allow rules for the nodes.
@@ -91,6 +93,7 @@ func (c *ClusterFirewall) Validate(src fnconfig.Source, res *results.Collector) 
 		c.checkExtra(src, res, field, e)
 	}
 	c.checkClusterRanges(src, res)
+	c.FlowLogs.validate(src, res)
 }
 
 func checkPriority(src fnconfig.Source, res *results.Collector, field string, p int) bool {

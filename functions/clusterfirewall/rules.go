@@ -49,7 +49,9 @@ func (p *clusterPlan) rules(cfg *ClusterFirewall, ports packagePorts) []rule {
 		p.deny(cfg, denyEgress, "0.0.0.0/0", "Deny all egress from the nodes of cluster %s; the allows of %s win over it on priority."),
 		p.allow(cfg, allowVIP, Egress, vipRanges(p.vips, false), "tcp", []string{strconv.Itoa(gcp.VIPPort)},
 			"Allow the nodes of cluster %s to reach Google APIs through %s.", name, vipHosts(p.vips)),
-		p.allow(cfg, allowMasterEgress, Egress, []netip.Prefix{p.master}, "tcp", portsOf(gcp.ControlPlanePorts),
+		// The ports Google's own deny-all-egress setup opens to the
+		// control plane (gcp.ControlPlaneEgressPorts, where the sources are).
+		p.allow(cfg, allowMasterEgress, Egress, []netip.Prefix{p.master}, "tcp", portsOf(gcp.ControlPlaneEgressPorts),
 			"Allow the nodes of cluster %s to reach its control plane.", name),
 		p.allow(cfg, allowMasterIngress, Ingress, []netip.Prefix{p.master}, "tcp", ports.master,
 			"Allow the control plane of cluster %s to reach the kubelet and the admission webhooks on its nodes.", name),

@@ -1,9 +1,13 @@
 package lint
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
+
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/lockdown-krm/lockdown/internal/facts"
 	"github.com/lockdown-krm/lockdown/internal/gcp"
@@ -20,6 +24,14 @@ import (
 // health-check ranges. Without a load-balanced Service or Ingress in the
 // package the missing rule is a warning (Kubeflow's ingress gateway will
 // need it); with one, an error.
+//
+// A load balancer that reaches a Service's pods directly (container-native
+// load balancing through NEGs: facts.LoadBalanced.PodPorts) must also get
+// past the NetworkPolicies of those pods, whatever the cluster: when the
+// policies selecting them let the health-check ranges in on none of those
+// ports, the probes pass the VPC firewall and are dropped at the pod
+// (blockedAtPods). The user runs network-policy (it writes the allow), or
+// adds an ingress rule from ipBlock of both ranges on those ports.
 func healthChecks(l *linter) []finding {
 	// Ports that cannot be resolved are cluster-firewall's to report: lint
 	// checks the ports that can.
@@ -44,7 +56,7 @@ func healthChecks(l *linter) []finding {
 			out = append(out, l.blockedHealthPorts(c, lb)...)
 		}
 	}
-	return out
+	return append(out, l.blockedAtPods(lbs)...)
 }
 
 func noHealthCheckRule(c *facts.Cluster, missing []string, lbs []facts.LoadBalanced) finding {
@@ -87,4 +99,76 @@ func joinPrefixes(ps []netip.Prefix) string {
 		s[i] = p.String()
 	}
 	return strings.Join(s, " and ")
+}
+
+// blockedAtPods reports the Services whose pods a load balancer reaches
+// directly but whose NetworkPolicies drop it: for each pod the Service
+// selects and each port the load balancer connects to on it, every
+// health-check range must be let in (facts.AllowsIngress, the Kubernetes
+// semantics: a pod no policy selects takes everything).
+func (l *linter) blockedAtPods(lbs []facts.LoadBalanced) []finding {
+	lbs = slices.DeleteFunc(slices.Clone(lbs), func(lb facts.LoadBalanced) bool { return len(lb.PodPorts) == 0 })
+	if len(lbs) == 0 {
+		return nil
+	}
+	policies := facts.ReadNetworkPolicies(l.items, l.res)
+	pods := facts.Pods(l.items, l.res)
+	var out []finding
+	for _, lb := range lbs {
+		if f, blocked := dropsProbes(lb, policies, facts.ProbedPods(lb, pods)); blocked {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// dropsProbes is the finding about one Service whose pods drop the load
+// balancer, if they do.
+func dropsProbes(lb facts.LoadBalanced, policies []*facts.NetworkPolicy, probed []facts.ProbedPod) (finding, bool) {
+	var ports []int32
+	var selecting, workloads []string
+	for _, p := range probed {
+		for _, port := range p.Ports {
+			if !slices.ContainsFunc(gcp.CoreHealthCheckRanges, func(r netip.Prefix) bool {
+				return !facts.AllowsIngress(policies, p.Pod, r, corev1.ProtocolTCP, port)
+			}) {
+				continue
+			}
+			ports = append(ports, port)
+			workloads = append(workloads, p.Pod.Workload.GetKind()+" "+p.Pod.Workload.GetNamespace()+"/"+p.Pod.Workload.GetName())
+			for _, np := range facts.Selecting(policies, p.Pod) {
+				selecting = append(selecting, np.Object.GetName())
+			}
+		}
+	}
+	if len(ports) == 0 {
+		return finding{}, false
+	}
+	ports, selecting, workloads = sortedSet(ports), sortedSet(selecting), sortedSet(workloads)
+	svc := lb.Service
+	return errorAt(svc, "spec.ports",
+		"Service %s/%s is reached by Google Cloud's load balancer on its pods directly (%s), from %s, but on tcp %s it is dropped at the pods by %s (selecting %s), so the load balancer finds no healthy backend: run network-policy (it adds the allow), or add an ingress rule from ipBlock %s on tcp %s to a NetworkPolicy that selects those pods",
+		svc.GetNamespace(), svc.GetName(), lb.PodPortReasons(), joinPrefixes(gcp.CoreHealthCheckRanges), joinInts(ports),
+		policyList(selecting), strings.Join(workloads, ", "), joinPrefixes(gcp.CoreHealthCheckRanges), joinInts(ports)), true
+}
+
+// policyList names the policies: "NetworkPolicy a", "NetworkPolicies a, b".
+func policyList(policies []string) string {
+	if len(policies) == 1 {
+		return "NetworkPolicy " + policies[0]
+	}
+	return "NetworkPolicies " + strings.Join(policies, ", ")
+}
+
+func sortedSet[T cmp.Ordered](s []T) []T {
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+func joinInts(ports []int32) string {
+	s := make([]string, len(ports))
+	for i, p := range ports {
+		s[i] = fmt.Sprint(p)
+	}
+	return strings.Join(s, ", ")
 }

@@ -16,8 +16,8 @@ import (
 // pkg.dev): that registry then resolves to public addresses, which the
 // private nodes cannot reach past the deny-all egress, and the pull fails
 // even though the registry is Google's. The user adds the registry's
-// domain to private-google-access's domains (its default is
-// googleapis.com, gcr.io, pkg.dev).
+// domain to private-google-access's domains (its default, the set Google
+// documents for either VIP, holds gcr.io and pkg.dev).
 func registryDNS(l *linter) []finding {
 	hosts := l.googleRegistryHosts()
 	if len(hosts) == 0 {
@@ -70,6 +70,6 @@ func (l *linter) registryUnresolved(apis *facts.ManagedZone, id facts.NetworkID,
 		}
 	}
 	return errorAt(apis.Object, "spec.dnsName",
-		"network %s resolves googleapis.com privately (this zone) but has no private zone for %s, from which images are pulled (for example %s): %s then resolves to public addresses, which private nodes cannot reach past the deny-all egress; add %s to private-google-access's domains (its default is googleapis.com, gcr.io, pkg.dev)",
+		"network %s resolves googleapis.com privately (this zone) but has no private zone for %s, from which images are pulled (for example %s): %s then resolves to public addresses, which private nodes cannot reach past the deny-all egress; add %s to private-google-access's domains, or leave domains unset for the documented set of the VIP, which holds gcr.io and pkg.dev",
 		id.Name(), host, example, host, domain)
 }

@@ -43,6 +43,7 @@ var checks = []check{
 	{"auto-provisioned-tags", autoProvisionedTags, "nodes GKE provisions itself without the tags the firewall rules target"},
 	{"perimeter-deployer", perimeterDeployers, "an enforced perimeter that locks out the package's Config Connector account"},
 	{"node-account", nodeAccounts, "nodes that run as the Compute Engine default service account"},
+	{"egress-endpoint", egressEndpoints, "an outside endpoint the package calls (JWT keys, OIDC issuer, ServiceEntry) that the fence keeps in"},
 }
 
 // CheckNames lists the names of the checks in the order they run.

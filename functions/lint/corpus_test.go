@@ -116,3 +116,78 @@ func readMirrorGolden(t *testing.T) ([]string, int) {
 	slices.Sort(sources)
 	return sources, fields
 }
+
+// kubeflowV12Firewall is Kubeflow v1.2's own private firewall, as its
+// privateGKE package ships it (old-style setters unrendered: every rule is
+// on the network "name").
+const kubeflowV12Firewall = "../../../shared/corpus/kcc-packages/kubeflow-v1.2/privateGKE/firewall.yaml"
+
+// TestKubeflowV12AddressRulesForIAPKeys lints Kubeflow v1.2's own firewall
+// rules around a private cluster on their network that Kubeflow reaches
+// through IAP (fntest.KubeflowIAPPath). v1.2 lets IAP's keys out by bare
+// addresses (name-iap-jwks, "Allow traffic to www.gstatic.com to get IAP
+// JWKs") beside Docker Hub's (name-dockerhub), both on tcp:443 and both
+// under its deny-all egress at 1100. lint reads the bare addresses as
+// hosts and reports a warning, not an error, naming both rules: it cannot
+// tell whether www.gstatic.com resolves into them.
+func TestKubeflowV12AddressRulesForIAPKeys(t *testing.T) {
+	var items fn.KubeObjects
+	for _, path := range []string{kubeflowV12Firewall, fntest.KubeflowIAPPath()} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("the corpus must sit beside the project (../shared): %v", err)
+		}
+		objs, err := fn.ParseKubeObjects(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, objs...)
+	}
+	cluster, err := fn.ParseKubeObjects([]byte(`apiVersion: compute.cnrm.cloud.google.com/v1beta1
+kind: ComputeNetwork
+metadata: {name: name}
+spec: {autoCreateSubnetworks: false}
+---
+apiVersion: container.cnrm.cloud.google.com/v1beta1
+kind: ContainerCluster
+metadata: {name: kf}
+spec:
+  location: us-central1
+  networkRef: {name: name}
+  privateClusterConfig: {enablePrivateNodes: true, masterIpv4CidrBlock: 172.16.0.32/28}
+  masterAuthorizedNetworksConfig: {cidrBlocks: [{cidrBlock: 10.200.0.0/16}]}
+  nodeConfig: {tags: [kf-node]}
+---
+apiVersion: compute.cnrm.cloud.google.com/v1beta1
+kind: ComputeRouter
+metadata: {name: name}
+spec: {region: us-central1, networkRef: {name: name}}
+---
+apiVersion: compute.cnrm.cloud.google.com/v1beta1
+kind: ComputeRouterNAT
+metadata: {name: name}
+spec: {region: us-central1, routerRef: {name: name}, natIpAllocateOption: AUTO_ONLY, sourceSubnetworkIpRangesToNat: ALL_SUBNETWORKS_ALL_IP_RANGES}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	items = append(items, cluster...)
+	var egress []fn.Result
+	for _, r := range runLint(t, items, fn.NewEmptyKubeObject()) {
+		if strings.HasPrefix(r.Message, "[egress-endpoint]") {
+			egress = append(egress, *r)
+		}
+	}
+	if len(egress) != 1 {
+		t.Fatalf("want one egress-endpoint finding, got %v", egress)
+	}
+	r := egress[0]
+	for _, want := range []string{"www.gstatic.com:443", "ComputeFirewall name-deny-egress", "ComputeFirewall name-iap-jwks", "ComputeFirewall name-dockerhub", "iapKeys: true"} {
+		if !strings.Contains(r.Message, want) {
+			t.Errorf("the finding does not say %q: %s", want, r.Message)
+		}
+	}
+	if r.Severity != fn.Warning {
+		t.Errorf("severity %s, want warning: %s", r.Severity, r.Message)
+	}
+}

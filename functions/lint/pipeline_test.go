@@ -18,6 +18,7 @@ import (
 	"github.com/lockdown-krm/lockdown/functions/imagemirror"
 	"github.com/lockdown-krm/lockdown/functions/networkpolicy"
 	"github.com/lockdown-krm/lockdown/functions/nodeidentity"
+	"github.com/lockdown-krm/lockdown/functions/podsecurity"
 	"github.com/lockdown-krm/lockdown/functions/privatecluster"
 	"github.com/lockdown-krm/lockdown/functions/privategoogleaccess"
 	"github.com/lockdown-krm/lockdown/functions/vpcsc"
@@ -27,7 +28,12 @@ import (
 	"github.com/lockdown-krm/lockdown/internal/testing/fntest"
 )
 
-const blueprint = "../../blueprints/kubeflow-private-gke"
+// The blueprints: the Config Connector side, and the Kubernetes side over
+// a Kubeflow install.
+const (
+	blueprint = "../../blueprints/kubeflow-private-gke"
+	hardening = "../../blueprints/kubeflow-hardening"
+)
 
 // processors are the lockdown functions a blueprint pipeline may run, by
 // the name in their image (localhost/lockdown/<name>:dev).
@@ -41,6 +47,7 @@ var processors = map[string]func() fn.ResourceListProcessor{
 	bastion.Name:             bastion.Processor,
 	imagemirror.Name:         imagemirror.Processor,
 	networkpolicy.Name:       networkpolicy.Processor,
+	podsecurity.Name:         podsecurity.Processor,
 	Name:                     Processor,
 }
 
@@ -136,12 +143,21 @@ func TestKubeflowWithoutClusterFirewall(t *testing.T) {
 	t.Logf("webhook ports the control plane could not reach: %v", want)
 }
 
-// renderBlueprint reads the blueprint's objects (and extra, put before
-// its pipeline runs), runs its pipeline's lockdown functions, and returns
-// the items and lint's config. With extra, image-mirror runs first with
-// lint's mirror, as a pipeline that carries Kubeflow would. The catalog's
-// apply-setters is skipped: the files already hold the setters' values.
+// renderBlueprint renders the kubeflow-private-gke blueprint with extra
+// in it (renderPackage).
 func renderBlueprint(t *testing.T, extra fn.KubeObjects, skip ...string) (fn.KubeObjects, *fn.KubeObject) {
+	t.Helper()
+	return renderPackage(t, blueprint, extra, nil, skip...)
+}
+
+// renderPackage reads a blueprint's objects (and extra, put before its
+// pipeline runs), runs its pipeline's lockdown functions, each config
+// first changed by edits[function] when there is one, and returns the
+// items and lint's config. With extra, the kubeflow-private-gke blueprint
+// runs image-mirror first with lint's mirror, as a pipeline that carries
+// Kubeflow would. The catalog's apply-setters is skipped: the files
+// already hold the setters' values.
+func renderPackage(t *testing.T, dir string, extra fn.KubeObjects, edits map[string]func(*fn.KubeObject), skip ...string) (fn.KubeObjects, *fn.KubeObject) {
 	t.Helper()
 	var kptfile struct {
 		Pipeline struct {
@@ -149,16 +165,15 @@ func renderBlueprint(t *testing.T, extra fn.KubeObjects, skip ...string) (fn.Kub
 			Validators []step `yaml:"validators"`
 		} `yaml:"pipeline"`
 	}
-	readYAML(t, filepath.Join(blueprint, "Kptfile"), &kptfile)
-	items := append(readPackage(t, blueprint), extra...)
+	readYAML(t, filepath.Join(dir, "Kptfile"), &kptfile)
+	items := append(readPackage(t, dir), extra...)
 	lintConfig := fn.NewEmptyKubeObject()
 	for _, v := range kptfile.Pipeline.Validators {
 		if functionOf(v.Image) == Name {
-			lintConfig = readConfig(t, v.ConfigPath)
+			lintConfig = readConfig(t, dir, v.ConfigPath)
 		}
 	}
-	mutators := kptfile.Pipeline.Mutators
-	if len(extra) > 0 {
+	if len(extra) > 0 && dir == blueprint {
 		mirror, _, _ := lintConfig.NestedString("spec", "mirror")
 		cfg, err := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: image-mirror\ndata:\n  mirror: " + mirror + "\n"))
 		if err != nil {
@@ -166,13 +181,17 @@ func renderBlueprint(t *testing.T, extra fn.KubeObjects, skip ...string) (fn.Kub
 		}
 		items = runStep(t, imagemirror.Name, items, cfg)
 	}
-	for _, m := range mutators {
+	for _, m := range kptfile.Pipeline.Mutators {
 		name := functionOf(m.Image)
 		if name == "" || slices.Contains(skip, name) {
 			t.Logf("skipping %s", m.Image)
 			continue
 		}
-		items = runStep(t, name, items, readConfig(t, m.ConfigPath))
+		cfg := readConfig(t, dir, m.ConfigPath)
+		if edit := edits[name]; edit != nil {
+			edit(cfg)
+		}
+		items = runStep(t, name, items, cfg)
 	}
 	return items, lintConfig
 }
@@ -210,9 +229,9 @@ func functionOf(image string) string {
 	return name
 }
 
-func readConfig(t *testing.T, path string) *fn.KubeObject {
+func readConfig(t *testing.T, dir, path string) *fn.KubeObject {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(blueprint, path))
+	data, err := os.ReadFile(filepath.Join(dir, path))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,5 +302,40 @@ func TestBlueprintsTogether(t *testing.T) {
 		if r.Severity == fn.Error || r.Severity == fn.Warning {
 			t.Errorf("lint %s over both packages: %s", r.Severity, r)
 		}
+	}
+}
+
+// TestBlueprintsTogetherBehindIAP renders the Kubeflow corpus with an
+// IAP RequestAuthentication (fntest.KubeflowCorpusWithIAP) through the
+// hardening blueprint's pipeline and lints it with the private-gke
+// blueprint's render, as they meet in one cluster. As shipped (iap
+// "false") the fence keeps Istio from IAP's keys: exactly one finding,
+// egress-endpoint on that RequestAuthentication, naming the host and the
+// setting. With cloud-nat's iapKeys (the blueprint's iap setter) it
+// passes with no error or warning.
+func TestBlueprintsTogetherBehindIAP(t *testing.T) {
+	kubeflow, _ := renderPackage(t, hardening, fntest.KubeflowCorpusWithIAP(t), nil)
+	for _, iap := range []bool{false, true} {
+		t.Run(fmt.Sprintf("iapKeys=%v", iap), func(t *testing.T) {
+			gke, lintConfig := renderPackage(t, blueprint, nil, map[string]func(*fn.KubeObject){
+				cloudnat.Name: func(cfg *fn.KubeObject) { _ = cfg.SetNestedField(iap, "spec", "iapKeys") },
+			})
+			var found []string
+			for _, r := range runLint(t, append(gke, kubeflow...), lintConfig) {
+				if r.Severity == fn.Error || r.Severity == fn.Warning {
+					found = append(found, fmt.Sprintf("%s %s/%s %s: %s", r.Severity, r.ResourceRef.Kind, r.ResourceRef.Name, r.Field.Path, r.Message))
+				}
+			}
+			if iap {
+				if len(found) > 0 {
+					t.Errorf("lint over both packages with iapKeys:\n%s", strings.Join(found, "\n"))
+				}
+				return
+			}
+			if len(found) != 1 || !strings.HasPrefix(found[0], "error RequestAuthentication/iap-jwt spec.jwtRules[0].jwksUri: [egress-endpoint] www.gstatic.com:443") ||
+				!strings.Contains(found[0], "iapKeys: true") {
+				t.Errorf("want one egress-endpoint error for IAP's keys naming iapKeys, got:\n%s", strings.Join(found, "\n"))
+			}
+		})
 	}
 }

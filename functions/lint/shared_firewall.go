@@ -73,15 +73,27 @@ func (v ingressVerdict) reaches() bool {
 // src to port on the cluster's nodes. An allow counts only when it lets in
 // all of src; a deny counts when it blocks any of it.
 func (l *linter) ingressTCP(c *facts.Cluster, src netip.Prefix, port int) ingressVerdict {
+	return l.tcpVerdict(c, true, src, port)
+}
+
+// egressTCP is ingressTCP's mirror: what the VPC firewall does with TCP
+// from the nodes to every address of dest on port.
+func (l *linter) egressTCP(c *facts.Cluster, dest netip.Prefix, port int) ingressVerdict {
+	return l.tcpVerdict(c, false, dest, port)
+}
+
+// tcpVerdict reads the network's VPC rules in one direction for TCP
+// between the nodes and every address of peer on port.
+func (l *linter) tcpVerdict(c *facts.Cluster, ingress bool, peer netip.Prefix, port int) ingressVerdict {
 	var v ingressVerdict
 	for _, r := range l.rules() {
-		if !r.Ingress || r.Firewall.NetworkID() != c.NetworkID() || !r.MatchesTCP(port) {
+		if r.Ingress != ingress || r.Firewall.NetworkID() != c.NetworkID() || !r.MatchesTCP(port) {
 			continue
 		}
 		switch {
-		case r.Allow && containsRange(r.Ranges, src) && mayApplyToNodes(r, c):
+		case r.Allow && containsRange(r.Ranges, peer) && mayApplyToNodes(r, c):
 			v.allow = first(v.allow, r)
-		case !r.Allow && overlapsRange(r.Ranges, src) && surelyAppliesToNodes(r, c):
+		case !r.Allow && overlapsRange(r.Ranges, peer) && surelyAppliesToNodes(r, c):
 			v.deny = first(v.deny, r)
 		}
 	}

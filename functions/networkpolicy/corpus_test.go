@@ -67,3 +67,51 @@ func TestKubeflowCorpus(t *testing.T) {
 		t.Errorf("no info about the Profile's undeclared namespace: %v", rl.Results)
 	}
 }
+
+// TestKubeflowCorpusBehindIngress puts the corpus's ingress gateway behind
+// a GKE Ingress, as users expose Kubeflow. No cluster is in the package,
+// so GKE's default holds and the load balancer reaches the gateway's pods
+// through NEGs, on 8080 (its health check, without a BackendConfig, and
+// its proxies' traffic). Kubeflow's own policies in istio-system admit
+// only the namespace's pods and Knative there, and the default-deny the
+// rest: the allow opens 8080 to the health-check ranges, and nothing else
+// changes.
+func TestKubeflowCorpusBehindIngress(t *testing.T) {
+	ingress, err := fn.ParseKubeObject([]byte(`apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: kubeflow, namespace: istio-system}
+spec:
+  defaultBackend: {service: {name: istio-ingressgateway, port: {number: 80}}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: np\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rl := &fn.ResourceList{Items: append(fntest.KubeflowCorpus(t), ingress), FunctionConfig: cfg}
+	if ok, err := Processor().Process(rl); !ok || err != nil {
+		t.Fatalf("run failed: %v %v", err, rl.Results)
+	}
+	var allows []*fn.KubeObject
+	for _, obj := range rl.Items {
+		if ours(obj) && strings.HasPrefix(obj.GetName(), HealthCheckPrefix) {
+			allows = append(allows, obj)
+		}
+	}
+	if len(allows) != 1 || allows[0].GetNamespace() != "istio-system" || allows[0].GetName() != HealthCheckPrefix+"istio-ingressgateway" {
+		t.Fatalf("health-check allows: %v", allows)
+	}
+	rules, _, _ := allows[0].NestedSlice("spec", "ingress")
+	if len(rules) != 1 {
+		t.Fatalf("rules %v, want one", rules)
+	}
+	ports, _, _ := rules[0].NestedSlice("ports")
+	if len(ports) != 1 {
+		t.Fatalf("ports %v, want 8080 only", ports)
+	}
+	if port, _, _ := ports[0].NestedInt64("port"); port != 8080 {
+		t.Errorf("port %d, want 8080", port)
+	}
+}

@@ -2,7 +2,9 @@
 // namespace of the package with a default-deny NetworkPolicy (of ingress,
 // and of egress on request, with DNS to kube-dns let through), and opens
 // the paths the config declares by pod label and namespace label, plus,
-// behind one switch, the paths Kubeflow's profile namespaces need.
+// behind one switch, the paths Kubeflow's profile namespaces need, and
+// the path Google Cloud's health checks take to the pods of a Service
+// behind a container-native load balancer.
 package networkpolicy
 
 import (
@@ -60,6 +62,7 @@ func plan(run *krmfn.Run[NetworkPolicyConfig]) krmfn.Plan {
 	for _, a := range cfg.Allows {
 		g.allow(a)
 	}
+	g.healthChecks(run.Items)
 	return krmfn.Plan{Desired: g.out, Finish: func(fn.KubeObjects) { summarize(run.Results, cfg, fenced, skipped) }}
 }
 

@@ -3,7 +3,6 @@ package privategoogleaccess
 import (
 	"fmt"
 	"net/netip"
-	"slices"
 	"strings"
 
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
@@ -27,22 +26,26 @@ type PrivateGoogleAccess struct {
 	// Mode picks the VIP: restricted (the default, the only one VPC
 	// Service Controls can fence) or private.
 	Mode VIPMode `json:"mode,omitempty"`
-	// Domains get a private zone each. It replaces the default list
-	// (googleapis.com, gcr.io, pkg.dev): list those too to keep them.
+	// Domains get a private zone each. Unset (nil), they are the domains
+	// Google documents for the mode's VIP (gcp.DomainsFor), set by
+	// Validate; a list replaces them, so an empty one is an error.
 	Domains []string `json:"domains,omitempty"`
 	// TTL of every record set, in seconds.
 	TTL int64 `json:"ttl,omitempty"`
 	// RoutePriority of the routes to the VIP; unset, one below the
 	// lowest-numbered route to 0.0.0.0/0 on the network.
 	RoutePriority *int64 `json:"routePriority,omitempty"`
+	// QueryLogging turns on Cloud DNS query logging on every network the
+	// zones are visible from: a DNSPolicy with enableLogging, or the
+	// package's own DNSPolicy of the network with it set.
+	QueryLogging bool `json:"queryLogging,omitempty"`
 }
 
 // defaults is the config that the user's settings are applied on.
 func defaults() PrivateGoogleAccess {
 	return PrivateGoogleAccess{
-		Mode:    fnconfig.ValueOf[VIPMode](gcp.RestrictedVIP.Mode),
-		Domains: slices.Clone(gcp.DefaultGoogleDomains),
-		TTL:     DefaultTTL,
+		Mode: fnconfig.ValueOf[VIPMode](gcp.RestrictedVIP.Mode),
+		TTL:  DefaultTTL, // Domains stay nil: their default depends on the mode
 	}
 }
 
@@ -67,10 +70,16 @@ func (m *VIPMode) Parse() {
 }
 
 // Validate checks every field before anything runs. Domains are
-// normalized (a final dot dropped) so that the run sees one spelling.
+// normalized (a final dot dropped) so that the run sees one spelling; left
+// unset they become the domains Google documents for the mode's VIP.
 func (c *PrivateGoogleAccess) Validate(src fnconfig.Source, res *results.Collector) {
-	src.CheckValue(res, "mode", &c.Mode)
-	c.validateDomains(src, res)
+	modeOK := src.CheckValue(res, "mode", &c.Mode)
+	switch {
+	case c.Domains != nil:
+		c.validateDomains(src, res, modeOK)
+	case modeOK:
+		c.Domains = gcp.DomainsFor(c.Mode.VIP)
+	}
 	if c.TTL < 1 || c.TTL > MaxTTL {
 		src.Error(res, "ttl", "ttl %d is out of range: give the record sets' time to live in seconds, 1 to %d (default %d)", c.TTL, MaxTTL, DefaultTTL)
 	}
@@ -81,9 +90,9 @@ func (c *PrivateGoogleAccess) Validate(src fnconfig.Source, res *results.Collect
 	}
 }
 
-func (c *PrivateGoogleAccess) validateDomains(src fnconfig.Source, res *results.Collector) {
+func (c *PrivateGoogleAccess) validateDomains(src fnconfig.Source, res *results.Collector, modeOK bool) {
 	if len(c.Domains) == 0 {
-		src.Error(res, "domains", "no domains: list the domains to send to the VIP, for example %s", strings.Join(gcp.DefaultGoogleDomains, ","))
+		src.Error(res, "domains", "no domains: list the domains to send to the VIP, for example googleapis.com,gcr.io,pkg.dev, or leave domains out for the domains Google documents for the VIP")
 		return
 	}
 	seen := map[string]int{}
@@ -103,11 +112,48 @@ func (c *PrivateGoogleAccess) validateDomains(src fnconfig.Source, res *results.
 		}
 		seen[d] = i
 	}
-	// A list with a typo in it would make this warning point the wrong way.
-	if _, listed := seen[apisDomain]; !listed && ok {
+	// A list with a typo in it would make these warnings point the wrong way.
+	if !ok {
+		return
+	}
+	if _, listed := seen[apisDomain]; !listed {
 		res.Warning(src.Object, src.Field("domains"),
 			"domains leaves out %s: the nodes reach Google APIs through the VIP only if another private zone for %s is visible from their network", apisDomain, apisDomain)
 	}
+	if modeOK {
+		c.warnUndocumented(src, res)
+	}
+}
+
+// warnUndocumented warns about every listed domain that Google does not
+// document for the chosen VIP (gcp.GoogleDomains). It is not an error:
+// the documentation lags behind the VIPs, and users may know better. The
+// zone is still made, with the records Google's procedure gives.
+func (c *PrivateGoogleAccess) warnUndocumented(src fnconfig.Source, res *results.Collector) {
+	vip := c.Mode.VIP
+	for i, d := range c.Domains {
+		if _, ok := gcp.DocumentedFor(d, vip); ok {
+			continue
+		}
+		where := fmt.Sprintf("what %s serves is listed at %s", vip.Host, gcp.ServedDocs(vip))
+		if other, ok := gcp.DocumentedElsewhere(d, vip); ok {
+			where = fmt.Sprintf("Google documents %s for %s only (%s); %s", other.Name, hosts(other.Modes()), other.Served[0].Source.URL, where)
+		}
+		res.Warning(src.Object, src.Field(fnconfig.Index("domains", i)),
+			"%s is not among the domains Google documents for %s: %s. Its zone still sends %s to %s (%s); take it out of domains unless you know %s serves it",
+			d, vip.Host, where, d, vip.Host, vip.IPv4, vip.Host)
+	}
+}
+
+// hosts names the VIPs of modes by their host names.
+func hosts(modes []string) string {
+	names := make([]string, 0, len(modes))
+	for _, m := range modes {
+		if vip, ok := gcp.VIPFor(m); ok {
+			names = append(names, vip.Host)
+		}
+	}
+	return strings.Join(names, " and ")
 }
 
 // checkDomain says what is wrong with a domain name, or "": the name of

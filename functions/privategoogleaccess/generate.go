@@ -28,7 +28,9 @@ type generator struct {
 }
 
 // network adds everything the network gets: per domain a private zone and
-// its record sets, then the routes to the VIP.
+// its record sets, then the routes to the VIP, and with queryLogging a DNS
+// server policy that logs the network's queries, unless the package has
+// one for the network already (the planner then edits that one).
 func (g *generator) network(n *network) {
 	for _, d := range g.cfg.Domains {
 		g.zone(n, d)
@@ -36,6 +38,9 @@ func (g *generator) network(n *network) {
 	g.route(n, routeName(n, g.vip), g.vip.IPv4, n.priority.priority)
 	if n.dualStack {
 		g.route(n, routeName(n, g.vip, "ipv6"), g.vip.IPv6, n.priority6.priority)
+	}
+	if g.cfg.QueryLogging && n.userPolicy == nil {
+		g.loggingPolicy(n)
 	}
 }
 
@@ -49,11 +54,13 @@ func routeName(n *network, vip gcp.VIP, suffix ...string) string {
 	return gceName(n.base, append([]string{vip.Mode, "vip"}, suffix...)...)
 }
 
-// zone adds the private zone for domain and its records: an A record (and
-// AAAA on a dual-stack network) with the VIP's addresses, and a wildcard
-// CNAME so that every name in the domain resolves to them. For
-// googleapis.com the addresses belong to the VIP's host name, which
-// *.googleapis.com points at; other domains carry them on the apex.
+// zone adds the private zone for domain and its records, as the domain's
+// record shape says (gcp.ShapeFor; gcp.RecordShapeSources cites the step of Google's
+// procedure its records follow): an A record (and AAAA on a dual-stack
+// network) with the VIP's addresses and, unless Google lists the domain as
+// a single host, a wildcard CNAME so that every name in the domain resolves
+// to them. For googleapis.com the addresses belong to the VIP's host name,
+// which *.googleapis.com points at; other domains carry them on the apex.
 func (g *generator) zone(n *network, domain string) {
 	name := zoneName(n, domain)
 	g.add(&dns.DNSManagedZone{
@@ -68,8 +75,9 @@ func (g *generator) zone(n *network, domain string) {
 			},
 		},
 	})
+	shape := gcp.ShapeFor(domain)
 	target := domain
-	if domain == apisDomain {
+	if shape == gcp.VIPHostShape {
 		target = g.vip.Host
 	}
 	// The address records are named after the name they resolve, so that
@@ -78,7 +86,9 @@ func (g *generator) zone(n *network, domain string) {
 	if n.dualStack {
 		g.record(n, name, recordName(n, target, "aaaa"), target+".", "AAAA", addrs(g.vip.IPv6Records()))
 	}
-	g.record(n, name, recordName(n, domain, "cname"), "*."+domain+".", "CNAME", []string{target + "."})
+	if shape.Wildcard() {
+		g.record(n, name, recordName(n, domain, "cname"), "*."+domain+".", "CNAME", []string{target + "."})
+	}
 }
 
 func recordName(n *network, dnsName, typ string) string {
@@ -102,13 +112,9 @@ func (g *generator) record(n *network, zone, name, dnsName, typ string, rrdatas 
 // route adds a route to a VIP range through the default internet gateway:
 // the VIP is reached that way without the nodes having internet access.
 func (g *generator) route(n *network, name string, dest netip.Prefix, priority int32) {
-	meta := kcc.ObjectMeta(name, n.like)
-	if n.routeProject != "" {
-		meta.Annotations = map[string]string{kcc.ProjectIDAnnotation: n.routeProject}
-	}
 	g.add(&compute.ComputeRoute{
 		TypeMeta:   kcc.TypeMeta("compute", "v1beta1", "ComputeRoute"),
-		ObjectMeta: meta,
+		ObjectMeta: n.inNetworkProject(name),
 		Spec: compute.ComputeRouteSpec{
 			// Immutable in GCP: it names only what the mode fixes.
 			Description:    kcc.Ptr(fmt.Sprintf("Private Google Access: %s (%s) through the default internet gateway", g.vip.Host, dest)),

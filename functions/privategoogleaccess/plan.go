@@ -28,10 +28,15 @@ type network struct {
 	like *fn.KubeObject
 	// ref is how the generated objects refer to the network.
 	ref kccref.ResourceRef
-	// routeProject, when set, is the project the routes belong in: a
-	// route must live in its network's project, which for a Shared VPC
-	// network is the host project its external reference names.
-	routeProject string
+	// networkProject, when set, is the project of a network outside the
+	// package, the host project its external reference names (Shared
+	// VPC). The routes belong in it, as a route lives in its network's
+	// project, and so does the DNS server policy (inNetworkProject).
+	networkProject string
+	// userPolicy is the package's own DNSPolicy of the network, when
+	// queryLogging finds one: GCP allows one server policy per network,
+	// so logging is turned on there instead of in a policy of ours.
+	userPolicy *dnsPolicy
 	// base starts the name of every generated object.
 	base      string
 	dualStack bool
@@ -97,7 +102,7 @@ func (p *planner) newNetwork(id facts.NetworkID, first *facts.Cluster) *network 
 		n.ref = kcc.Ref(first.Network.Object.GetName())
 	case id.IsExternal():
 		n.ref = kccref.ResourceRef{External: first.NetworkRef.External}
-		n.routeProject = facts.ParseExternal(n.ref.External).Project
+		n.networkProject = facts.ParseExternal(n.ref.External).Project
 	default:
 		n.ref = kcc.Ref(first.NetworkRef.Name)
 		if ns := first.NetworkRef.Namespace; ns != first.Object.GetNamespace() {
@@ -226,11 +231,15 @@ func fitBases(nets []*network, longestSuffix int) {
 }
 
 // longestSuffix is the length of the longest part that follows a network's
-// prefix in a generated name: a record set's or the IPv6 route's.
+// prefix in a generated name: a record set's, the IPv6 route's or the DNS
+// policy's.
 func longestSuffix(domains []string, vip gcp.VIP) int {
-	longest := max(len(vip.Mode+"-vip-ipv6"), len(vip.Host+"-aaaa"))
+	longest := max(len(vip.Mode+"-vip-ipv6"), len(vip.Host+"-aaaa"), len(policySuffix))
 	for _, d := range domains {
-		longest = max(longest, len(d+"-cname"))
+		if gcp.ShapeFor(d).Wildcard() {
+			longest = max(longest, len(d+"-cname"))
+		}
+		longest = max(longest, len(d+"-aaaa"))
 	}
 	return longest
 }

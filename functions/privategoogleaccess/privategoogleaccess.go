@@ -1,10 +1,11 @@
 // Package privategoogleaccess is the private-google-access generator: for
 // every VPC network that the package's ContainerClusters use it generates
-// private Cloud DNS zones that resolve googleapis.com, gcr.io and pkg.dev
-// (or the domains the config lists) to the restricted (or private) Google
-// API VIP, and the routes that carry the VIP's ranges to Google through the
+// private Cloud DNS zones that resolve the domains Google documents for the
+// restricted (or private) Google API VIP (or the domains the config lists)
+// to that VIP, the routes that carry the VIP's ranges to Google through the
 // default internet gateway with a priority that beats every route to the
-// internet. Private nodes then reach Google APIs and registries without
+// internet, and on request a DNS server policy that logs the network's
+// queries. Private nodes then reach Google APIs and registries without
 // internet access, and VPC Service Controls can fence what they reach.
 package privategoogleaccess
 
@@ -56,6 +57,7 @@ func plan(run *krmfn.Run[PrivateGoogleAccess]) krmfn.Plan {
 	nets := p.networks()
 	p.checkZones(nets, pkg.ManagedZones())
 	p.checkPrivateGoogleAccess(nets)
+	p.planLogging(nets, run.Items)
 	if run.Results.HasErrors() {
 		return krmfn.Plan{}
 	}
@@ -65,6 +67,9 @@ func plan(run *krmfn.Run[PrivateGoogleAccess]) krmfn.Plan {
 	}
 	return krmfn.Plan{Desired: g.out, Finish: func(fn.KubeObjects) {
 		for _, n := range nets {
+			if n.userPolicy != nil {
+				enableLogging(n, run.Results)
+			}
 			summarize(run.Input, vip, n)
 		}
 	}}
@@ -81,6 +86,7 @@ func summarize(in krmfn.Input[PrivateGoogleAccess], vip gcp.VIP, n *network) {
 		fmt.Fprintf(&s, "; dual-stack: AAAA records and route %s to %s at priority %d, which beats %s",
 			routeName(n, vip, "ipv6"), vip.IPv6, n.priority6.priority, beatsWhat(n.priority6))
 	}
+	s.WriteString(describeLogging(n, in.Config.QueryLogging))
 	in.Results.Info(n.like, "", "%s", s.String())
 }
 

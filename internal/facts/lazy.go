@@ -30,6 +30,7 @@ type onDemand struct {
 	res          *results.Collector
 	firewalls    Lazy[[]*Firewall]
 	associations Lazy[[]*FirewallPolicyAssociation]
+	fqdnAllows   Lazy[[]*FQDNAllow]
 	routerNATs   Lazy[[]*RouterNAT]
 	zones        Lazy[[]*ManagedZone]
 	records      Lazy[[]*RecordSet]
@@ -47,6 +48,12 @@ func (p *Package) Firewalls() []*Firewall {
 // associations (readFirewallPolicyAssociations).
 func (p *Package) FirewallPolicyAssociations() []*FirewallPolicyAssociation {
 	return p.lazy.associations.Get(func() []*FirewallPolicyAssociation { return p.readFirewallPolicyAssociations(p.lazy.res) })
+}
+
+// FQDNAllows are the package's firewall policy rules that let nodes out
+// to host names (readFQDNAllows).
+func (p *Package) FQDNAllows() []*FQDNAllow {
+	return p.lazy.fqdnAllows.Get(func() []*FQDNAllow { return p.readFQDNAllows(p.lazy.res) })
 }
 
 // RouterNATs are the package's Cloud NAT gateways with their routers

@@ -10,6 +10,45 @@ package gcp
 // other port needs a rule of its own.
 var ControlPlanePorts = []int32{443, 10250}
 
+// ControlPlaneEgressPorts are the TCP ports the nodes of a private cluster
+// are let out to on the control plane when all other egress is denied:
+// the other direction from ControlPlanePorts. Read 2026-12-02, what
+// Google documents for it:
+//
+//   - Google's own deny-all-egress setup for a private cluster, "Allow
+//     nodes to the reach the Kubernetes control plane: gcloud compute
+//     firewall-rules create allow-egress-to-api-server --action ALLOW
+//     --direction EGRESS --rules tcp:443,tcp:10250 ... --destination-ranges
+//     10.5.0.0/28 ... --description "Allow nodes to reach the Kubernetes
+//     API server."" ("Using Cloud Service Mesh egress gateways on GKE
+//     clusters: Tutorial",
+//     https://cloud.google.com/service-mesh/docs/security/egress-gateway-gke-tutorial,
+//     read in a stored copy of the page);
+//   - Network Analyzer's node-to-control-plane insight: "一般公開クラスタ内の
+//     GKE ノードは、ポート 443 で TCP を介してコントロール プレーンと通信します"
+//     (GKE nodes in public clusters talk to the control plane over TCP on
+//     port 443; the Japanese edition of
+//     https://cloud.google.com/network-intelligence-center/docs/network-analyzer/insights/kubernetes-engine/gke-node-to-control-plane,
+//     the one whose text was found that far; its private-endpoint section
+//     was not in that text);
+//   - Google's GKE Terraform module is broader: its intra_egress rule, made
+//     "for clusters when VPCs enforce a default-deny egress rule", lets the
+//     nodes out to local.cluster_endpoint_for_nodes on every protocol
+//     ("Allow all possible protocols": tcp, udp, icmp, sctp, esp, ah;
+//     autogen/main/firewall.tf.tmpl of
+//     https://github.com/terraform-google-modules/terraform-google-kubernetes-engine).
+//
+// No GKE page found names a narrower set for private nodes than tcp 443
+// and 10250, nor says why 10250 is needed that way, so both stay: the set
+// Google's own egress setup uses, narrower than the module's. The port of
+// the Konnectivity agent's tunnel (upstream Kubernetes' example agent
+// dials "--proxy-server-port=8132": content/en/examples/admin/konnectivity/konnectivity-agent.yaml
+// of https://github.com/kubernetes/website) is not documented for GKE in
+// what was found, so it is not opened;
+// if kubectl logs, exec or port-forward fail behind the fence, that is
+// the first place to look.
+var ControlPlaneEgressPorts = []int32{443, 10250}
+
 // ControlPlaneModel is how a private cluster's control plane is joined to
 // the cluster's VPC network, which decides where its traffic to the nodes
 // (kubelet, metrics-server, admission webhooks) comes from. Read 2026-12-02.

@@ -73,7 +73,3 @@ const DefaultInternetGateway = "default-internet-gateway"
 // DefaultRoutePriority is the priority of the route to 0.0.0.0/0 that GCP
 // creates with a network, unless deleteDefaultRoutesOnCreate is set.
 const DefaultRoutePriority = 1000
-
-// DefaultGoogleDomains are the domains private DNS sends to the VIP: the
-// APIs, Container Registry and Artifact Registry.
-var DefaultGoogleDomains = []string{"googleapis.com", "gcr.io", "pkg.dev"}

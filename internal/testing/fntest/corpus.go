@@ -31,3 +31,25 @@ func KubeflowCorpusPath() string {
 	_, self, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(self), "..", "..", "..", "..", "shared", "corpus", "kubeflow-manifests.yaml")
 }
+
+// KubeflowIAPPath is the corpus variant's addition for a Kubeflow reached
+// through Identity-Aware Proxy: the RequestAuthentication with which the
+// ingress gateway checks IAP's JWT (testdata/kubeflow-iap.yaml).
+func KubeflowIAPPath() string {
+	_, self, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(self), "testdata", "kubeflow-iap.yaml")
+}
+
+// KubeflowCorpusWithIAP is the corpus with that RequestAuthentication.
+func KubeflowCorpusWithIAP(t testing.TB) fn.KubeObjects {
+	t.Helper()
+	data, err := os.ReadFile(KubeflowIAPPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	iap, err := fn.ParseKubeObjects(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(KubeflowCorpus(t), iap...)
+}
