@@ -11,6 +11,7 @@
 package fnconfig
 
 import (
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -100,9 +101,14 @@ func loadTyped(src Source, cfg any, res *results.Collector) bool {
 	if !found || spec == nil {
 		return ok
 	}
+	if _, isMapping := spec.(map[string]any); !isMapping {
+		res.Error(src.Object, "spec", "spec is %s: the settings of %s go under spec as a mapping of field: value lines", describeValue(spec), src.Object.GetKind())
+		return false
+	}
 	if !checkKnownFields(src, "", spec, reflect.TypeOf(cfg).Elem(), res) {
 		return false
 	}
+	replaceListed(reflect.ValueOf(cfg).Elem(), spec.(map[string]any))
 	raw, err := json.Marshal(spec)
 	if err != nil {
 		res.Error(src.Object, "spec", "cannot read the function config: %v", err)
@@ -121,6 +127,30 @@ func loadTyped(src Source, cfg any, res *results.Collector) bool {
 	return ok
 }
 
+// replaceListed empties every list and map of the defaults that the user's
+// spec sets, so that the user's value replaces the default instead of
+// being decoded over it: encoding/json reuses a slice's elements, so a
+// user's first podTemplatePaths entry would keep the default entry's
+// fields that it does not set, and it adds a map's keys to the default's.
+func replaceListed(v reflect.Value, spec map[string]any) {
+	fields := jsonFields(v.Type())
+	for key, value := range spec {
+		f, known := fields[key]
+		if !known {
+			continue
+		}
+		field := v.FieldByIndex(f.Index)
+		switch field.Kind() {
+		case reflect.Slice, reflect.Map:
+			field.SetZero()
+		case reflect.Struct:
+			if nested, isMapping := value.(map[string]any); isMapping {
+				replaceListed(field, nested)
+			}
+		}
+	}
+}
+
 // checkKnownFields walks the decoded YAML beside the Go type and reports
 // every key the type does not have, with its full path.
 func checkKnownFields(src Source, path string, value any, t reflect.Type, res *results.Collector) bool {
@@ -134,6 +164,10 @@ func checkKnownFields(src Source, path string, value any, t reflect.Type, res *r
 			return false
 		}
 		return true
+	}
+	if value != nil && !shapeFits(value, t) {
+		src.Error(res, path, "expected %s, got %s", describeType(t), describeValue(value))
+		return false
 	}
 	ok := true
 	switch v := value.(type) {
@@ -323,6 +357,58 @@ func describeType(t reflect.Type) string {
 		return "an object"
 	}
 	return "a " + t.Kind().String()
+}
+
+// shapeFits tells whether a decoded YAML value has the shape of Go type t,
+// so that a mismatch is reported here, at its path with list indices and
+// with the value seen, rather than by encoding/json (which drops indices).
+// Whole numbers are checked for their range by encoding/json.
+func shapeFits(value any, t reflect.Type) bool {
+	if reflect.PointerTo(t).Implements(jsonUnmarshalerType) || reflect.PointerTo(t).Implements(textUnmarshalerType) {
+		return true // a type with a JSON form of its own checks itself
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		_, ok := value.(map[string]any)
+		return ok
+	case reflect.Slice:
+		_, ok := value.([]any)
+		return ok
+	case reflect.String:
+		_, ok := value.(string)
+		return ok
+	case reflect.Bool:
+		_, ok := value.(bool)
+		return ok
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		switch value.(type) {
+		case float64, json.Number, int, int64:
+			return true
+		}
+		return false
+	}
+	return true
+}
+
+var (
+	jsonUnmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// describeValue names a decoded value for a message: its JSON type, and
+// for a scalar the value seen.
+func describeValue(v any) string {
+	switch v := v.(type) {
+	case string:
+		return fmt.Sprintf("the string %q", v)
+	case bool:
+		return fmt.Sprintf("%v (true or false)", v)
+	case float64, json.Number, int, int64:
+		return fmt.Sprintf("the number %v", v)
+	}
+	return describeJSON(v)
 }
 
 // describeJSON names the JSON type of a decoded value, with its article.

@@ -353,7 +353,7 @@ metadata:
   name: cfg
 spec:
   count: many
-`, results: []string{`error spec.count: expected a whole number, got a string`}},
+`, results: []string{`error spec.count: expected a whole number, got the string "many"`}},
 		{name: "string for a list", config: `
 apiVersion: fn.lockdown.dev/v1alpha1
 kind: TestFunction
@@ -361,7 +361,7 @@ metadata:
   name: cfg
 spec:
   tags: a,b
-`, results: []string{`error spec.tags: expected a list, got a string`}},
+`, results: []string{`error spec.tags: expected a list, got the string "a,b"`}},
 		{name: "list for a bool", config: `
 apiVersion: fn.lockdown.dev/v1alpha1
 kind: TestFunction
@@ -369,7 +369,7 @@ metadata:
   name: cfg
 spec:
   private: "yes"
-`, results: []string{`error spec.private: expected true or false, got a string`}},
+`, results: []string{`error spec.private: expected true or false, got the string "yes"`}},
 		{name: "too large for the field", config: `
 apiVersion: fn.lockdown.dev/v1alpha1
 kind: TestFunction
@@ -386,8 +386,8 @@ metadata:
 spec:
   nested:
     a: text
-`, results: []string{`error spec.nested.a: expected an object, got a string`}},
-		// encoding/json names the field but not the list index.
+`, results: []string{`error spec.nested.a: expected an object, got the string "text"`}},
+		// The path keeps the list index (encoding/json would drop it).
 		{name: "number for a nested string", config: `
 apiVersion: fn.lockdown.dev/v1alpha1
 kind: TestFunction
@@ -398,7 +398,7 @@ spec:
     a:
       b:
       - c: 5
-`, results: []string{`error spec.nested.a.b.c: expected a string, got a number`}},
+`, results: []string{`error spec.nested.a.b[0].c: expected a string, got the number 5`}},
 		{name: "fraction for an int", config: `
 apiVersion: fn.lockdown.dev/v1alpha1
 kind: TestFunction
@@ -413,7 +413,7 @@ kind: TestFunction
 metadata:
   name: cfg
 spec: [1]
-`, results: []string{`error spec: json: cannot unmarshal array into Go value of type fnconfig.testConfig`}},
+`, results: []string{`error spec: spec is a list: the settings of TestFunction go under spec as a mapping of field: value lines`}},
 	})
 }
 

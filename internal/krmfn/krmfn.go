@@ -10,6 +10,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+	"github.com/lockdown-krm/lockdown/internal/intake"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
@@ -52,6 +53,10 @@ func (p Processor[C]) Process(rl *fn.ResourceList) (ok bool, err error) {
 			ok, err = false, nil
 		}
 	}()
+	if !intake.Read(rl, &res) {
+		rl.Results = append(rl.Results, res.Results()...)
+		return false, nil
+	}
 	cfg := p.Defaults()
 	src, loaded := fnconfig.Load(rl.FunctionConfig, p.Kind, &cfg, &res)
 	if v, isValidator := any(&cfg).(Validator); loaded && isValidator {

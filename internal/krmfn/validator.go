@@ -32,6 +32,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 )
@@ -106,6 +107,13 @@ func Validate(processor fn.ResourceListProcessor, reads Reads, in []byte) (Valid
 	return Validation{Output: in, Results: results, Fast: true}, err
 }
 
+// withLists adds the List kinds to what a validator reads: intake refuses
+// them (their items would be checked by nothing), and the fast path must
+// not skip what the regular path refuses.
+func withLists(wants func(kind string) bool) func(kind string) bool {
+	return func(kind string) bool { return wants(kind) || strings.HasSuffix(kind, "List") }
+}
+
 func regularRun(processor fn.ResourceListProcessor, in []byte) (Validation, error) {
 	out, err := fn.Run(processor, in)
 	return Validation{Output: out}, err
@@ -127,7 +135,7 @@ func readSelected(in []byte, reads Reads) (*fn.ResourceList, bool) {
 		}
 		rl.FunctionConfig = fc
 	}
-	wants := reads(rl.FunctionConfig)
+	wants := withLists(reads(rl.FunctionConfig))
 	for _, it := range text.items {
 		if it.kindSure && !wants(it.kind) {
 			continue

@@ -1,6 +1,7 @@
 package pssconfig
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/lockdown-krm/lockdown/internal/fnconfig"
+	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
 // TestLabelSelectorMatchesTheText wants the structured selector written
@@ -95,5 +97,53 @@ func TestTemplatePath(t *testing.T) {
 		if p.Path != tc.want || found != (tc.want != "") {
 			t.Errorf("%s %s: path %q (%v), want %q", tc.apiVersion, tc.kind, p.Path, found, tc.want)
 		}
+	}
+}
+
+// TestTemplatePathsReplaceTheDefault loads the README's apiVersion form
+// of podTemplatePaths over the defaults: the user's entries replace the
+// default Notebook entry rather than being decoded over it (encoding/json
+// would keep the default's group in the first entry, and then refuse
+// apiVersion and group together; an entry without path would take the
+// default's).
+func TestTemplatePathsReplaceTheDefault(t *testing.T) {
+	for _, tc := range []struct {
+		name, entries string
+		want          []PodTemplatePath
+		wantError     string
+	}{
+		{name: "apiVersion form", entries: "  - apiVersion: kubeflow.org/v1\n    kind: Notebook\n    path: spec.template.spec\n",
+			want: []PodTemplatePath{{APIVersion: "kubeflow.org/v1", Kind: "Notebook", Path: "spec.template.spec"}}},
+		{name: "entry without path", entries: "  - group: example.com\n    kind: Trainer\n",
+			wantError: "error spec.podTemplatePaths[0].path: \"\" is not a dotted field path such as spec.template.spec"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			obj, err := fn.ParseKubeObject([]byte("apiVersion: fn.lockdown.dev/v1alpha1\nkind: PodSecurity\nmetadata: {name: x}\nspec:\n  podTemplatePaths:\n" + tc.entries))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := Defaults()
+			var res results.Collector
+			src, loaded := fnconfig.Load(obj, "PodSecurity", &cfg, &res)
+			if loaded {
+				cfg.Validate(src, &res)
+			}
+			var got []string
+			for _, r := range res.Results() {
+				got = append(got, string(r.Severity)+" "+r.Field.Path+": "+r.Message)
+			}
+			if tc.wantError != "" {
+				if len(got) != 1 || got[0] != tc.wantError {
+					t.Errorf("results %q, want %q", got, tc.wantError)
+				}
+				return
+			}
+			if len(got) != 0 {
+				t.Fatalf("results %q, want none", got)
+			}
+			if !slices.Equal(cfg.PodTemplatePaths, tc.want) {
+				t.Errorf("podTemplatePaths %+v, want %+v", cfg.PodTemplatePaths, tc.want)
+			}
+		})
 	}
 }

@@ -1,0 +1,232 @@
+// Package intake reads a ResourceList the way kpt and the API server would
+// keep it, before any function looks at it, so that no function meets a
+// YAML shape it does not expect:
+//
+//   - aliases and merge keys are resolved, as kyaml's own reader does for
+//     kpt (kio.ByteReader with AnchorsAweigh), and an alias that would expand
+//     beyond reason (the "billion laughs") is refused;
+//   - a key written twice in one mapping is refused: YAML forbids it, and
+//     through kpt the second value silently replaces the first;
+//   - a v1 List is refused: the API server has no List resource (kubectl
+//     expands it client side, kpt does not), so its items would be applied
+//     by nobody and checked by nothing;
+//   - the object metadata and, for Kubernetes' own kinds, every field the
+//     API server decodes must have the shape of its Go type (a list where a
+//     list belongs, a string where a string belongs), else the API server
+//     refuses the object at apply: the error names the field, with list
+//     indices, the type expected and the value seen.
+//
+// Every finding is an error result on the object, so the run stops before
+// any function edits the package.
+package intake
+
+import (
+	"fmt"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/lockdown-krm/lockdown/internal/results"
+	"github.com/lockdown-krm/lockdown/internal/yamledit"
+)
+
+// maxExpandedNodes bounds what resolving an object's aliases may make of
+// it. A hand-written object with anchors for repeated labels stays far
+// below; an alias bomb of a few lines goes beyond at once.
+const maxExpandedNodes = 1 << 20
+
+// Read checks and resolves every item and the function config in place.
+// It reports each problem as an error result and tells whether there was
+// none.
+func Read(rl *fn.ResourceList, res *results.Collector) bool {
+	ok := true
+	for _, obj := range rl.Items {
+		ok = readObject(obj, res) && ok
+	}
+	if rl.FunctionConfig != nil && !rl.FunctionConfig.IsEmpty() {
+		ok = readObject(rl.FunctionConfig, res) && ok
+	}
+	return ok
+}
+
+// readObject checks one object's YAML and resolves its aliases.
+func readObject(obj *fn.KubeObject, res *results.Collector) bool {
+	var problems []problem
+	var hasAlias bool
+	_ = yamledit.Edit(obj, func(root *yaml.Node) error {
+		problems, hasAlias = scanTree(root)
+		if len(problems) == 0 && hasAlias {
+			if n := expandedSize(root, map[*yaml.Node]int{}); n > maxExpandedNodes {
+				problems = append(problems, problem{
+					message: fmt.Sprintf("its YAML aliases would expand to more than %d nodes; write the repeated values out, or use fewer nested aliases", maxExpandedNodes),
+				})
+				return nil
+			}
+			rn := yaml.NewRNode(root)
+			if err := rn.DeAnchor(); err != nil {
+				problems = append(problems, problem{message: fmt.Sprintf("its YAML aliases cannot be resolved: %v", err)})
+				return nil
+			}
+			*root = *rn.YNode()
+		}
+		return nil
+	})
+	if len(problems) == 0 {
+		problems = checkShapes(obj)
+	}
+	subject := subjectOf(obj)
+	for _, p := range problems {
+		res.Report(fn.Error, subject, p.field, "%s: %s", subject.DescribeInFile("an object"), p.message)
+	}
+	return len(problems) == 0
+}
+
+// problem is one thing wrong with an object's YAML, at a field path in the
+// notation of kpt's results ("spec.template.spec.containers[0].image").
+type problem struct {
+	field   string
+	message string
+}
+
+// scanTree finds the keys written twice in a mapping, and tells whether
+// the tree has an alias or a merge key to resolve. It does not follow
+// aliases: the anchored node is scanned where it is defined.
+func scanTree(root *yaml.Node) (problems []problem, hasAlias bool) {
+	var path fieldPath
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		switch n.Kind {
+		case yaml.AliasNode:
+			hasAlias = true
+		case yaml.DocumentNode:
+			for _, c := range n.Content {
+				walk(c)
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				path.pushIndex(i)
+				walk(c)
+				path.pop()
+			}
+		case yaml.MappingNode:
+			problems = append(problems, scanMapping(n, &path, walk, &hasAlias)...)
+		}
+	}
+	walk(root)
+	return problems, hasAlias
+}
+
+// scanMapping is scanTree's step over one mapping.
+func scanMapping(n *yaml.Node, path *fieldPath, walk func(*yaml.Node), hasAlias *bool) []problem {
+	var problems []problem
+	var seen map[string]int // made only for mappings large enough to need it
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, value := n.Content[i], n.Content[i+1]
+		if key.Tag == yaml.MergeTag || key.Value == "<<" && key.Style == 0 {
+			*hasAlias = true // merge keys may repeat; resolving them merges them
+			walk(value)
+			continue
+		}
+		if key.Kind != yaml.ScalarNode {
+			problems = append(problems, problem{field: path.String(),
+				message: fmt.Sprintf("%s has a key that is not a string (line %d); Kubernetes objects take string keys only", orRoot(path.String()), key.Line)})
+			continue
+		}
+		if first := firstLine(n, i, key.Value, &seen); first > 0 {
+			path.pushKey(key.Value)
+			child := path.String()
+			path.pop()
+			problems = append(problems, problem{field: child,
+				message: fmt.Sprintf("%s is written twice (lines %d and %d); YAML forbids a key twice, and kpt would keep only the second value: merge them into one", child, first, key.Line)})
+		}
+		path.pushKey(key.Value)
+		walk(value)
+		path.pop()
+	}
+	return problems
+}
+
+// firstLine returns the line of an earlier key of mapping n equal to key
+// (the key at position i), or 0. Small mappings are searched directly;
+// larger ones through seen, built on first use.
+func firstLine(n *yaml.Node, i int, key string, seen *map[string]int) int {
+	if len(n.Content) <= 32 {
+		for j := 0; j < i; j += 2 {
+			if k := n.Content[j]; k.Kind == yaml.ScalarNode && k.Value == key && k.Tag != yaml.MergeTag {
+				return max(k.Line, 1)
+			}
+		}
+		return 0
+	}
+	if *seen == nil {
+		*seen = map[string]int{}
+	}
+	if first, twice := (*seen)[key]; twice {
+		return max(first, 1)
+	}
+	(*seen)[key] = n.Content[i].Line
+	return 0
+}
+
+// expandedSize counts the nodes root has once every alias is replaced by
+// a copy of what it points to, stopping early past maxExpandedNodes.
+func expandedSize(n *yaml.Node, memo map[*yaml.Node]int) int {
+	if n.Kind == yaml.AliasNode {
+		if n.Alias == nil {
+			return 1
+		}
+		return expandedSize(n.Alias, memo)
+	}
+	if size, done := memo[n]; done {
+		return size
+	}
+	memo[n] = maxExpandedNodes + 1 // a cycle counts as too big
+	size := 1
+	for _, c := range n.Content {
+		size += expandedSize(c, memo)
+		if size > maxExpandedNodes {
+			break
+		}
+	}
+	memo[n] = size
+	return size
+}
+
+func orRoot(path string) string {
+	if path == "" {
+		return "the object"
+	}
+	return path
+}
+
+// subjectOf names obj for results without trusting its metadata's shape:
+// an object whose metadata is not a mapping still gets a name ("an object
+// of kind X") instead of a panic in the SDK's getters.
+func subjectOf(obj *fn.KubeObject) results.Subject {
+	if metadataIsMapping(obj) {
+		return results.SubjectOf(obj)
+	}
+	return results.Subject{Ref: &fn.ResourceRef{APIVersion: scalarAt(obj, "apiVersion"), Kind: scalarAt(obj, "kind"), Name: "(no name)"}}
+}
+
+func metadataIsMapping(obj *fn.KubeObject) bool {
+	ok := true
+	_ = yamledit.Edit(obj, func(root *yaml.Node) error {
+		if m := yamledit.Lookup(root, "metadata"); m != nil && m.Kind != yaml.MappingNode {
+			ok = false
+		}
+		return nil
+	})
+	return ok
+}
+
+func scalarAt(obj *fn.KubeObject, key string) string {
+	var value string
+	_ = yamledit.Edit(obj, func(root *yaml.Node) error {
+		if n := yamledit.Lookup(root, key); n != nil && n.Kind == yaml.ScalarNode {
+			value = n.Value
+		}
+		return nil
+	})
+	return value
+}
