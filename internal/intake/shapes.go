@@ -24,6 +24,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/yamledit"
 )
 
@@ -74,11 +75,46 @@ func checkShapes(obj *fn.KubeObject) []problem {
 		} else if m := yamledit.Lookup(root, "metadata"); m != nil {
 			w.path.pushKey("metadata")
 			w.walk(m, objectMetaType)
+			w.path.pop()
+		}
+		if len(w.problems) == 0 && isConfigConnector(apiVersion) {
+			w.checkCustomResourceName(root)
 		}
 		problems = w.problems
 		return nil
 	})
 	return problems
+}
+
+// isConfigConnector tells whether apiVersion is one of Config Connector's
+// groups (compute.cnrm.cloud.google.com/v1beta1, ...).
+func isConfigConnector(apiVersion string) bool {
+	group, _, _ := strings.Cut(apiVersion, "/")
+	return strings.HasSuffix(group, ".cnrm.cloud.google.com")
+}
+
+// checkCustomResourceName applies the API server's rule for the name of a
+// custom resource, which every Config Connector object is: a DNS
+// subdomain (apiextensions-apiserver validates metadata.name with
+// NameIsDNSSubdomain, pkg/registry/customresource/validator.go). The GCP
+// names and network tags the functions derive from it (a cluster's
+// "<name>-node") then never carry upper case or underscores.
+func (w *shapeWalker) checkCustomResourceName(root *yaml.Node) {
+	name := scalarValue(yamledit.Lookup(root, "metadata"), "name")
+	if gcp.IsDNSSubdomain(name) {
+		return
+	}
+	w.problems = append(w.problems, problem{field: "metadata.name", message: fmt.Sprintf(
+		"metadata.name %q is not a name the API server takes for a Config Connector object: use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters%s", name, placeholderHint(name))})
+}
+
+// placeholderHint asks, of a name in capitals such as the catalog
+// packages' NAME, whether a setter should have replaced it.
+func placeholderHint(name string) string {
+	if name != "" && strings.Trim(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_-") == "" {
+		return fmt.Sprintf(" (is %q a placeholder a setter should replace? render the package's apply-setters first)", name)
+	}
+	return ""
 }
 
 func builtinType(apiVersion, kind string) (reflect.Type, bool) {
@@ -94,6 +130,9 @@ func builtinType(apiVersion, kind string) (reflect.Type, bool) {
 }
 
 func scalarValue(root *yaml.Node, key string) string {
+	if root == nil {
+		return ""
+	}
 	if n := yamledit.Lookup(root, key); n != nil && n.Kind == yaml.ScalarNode {
 		return n.Value
 	}

@@ -226,6 +226,8 @@ var cases = []hostileCase{
       cnrm.cloud.google.com/project-id: kf-project
       cnrm.cloud.google.com/deletion-policy: true`),
 		errorField: "metadata.annotations[cnrm.cloud.google.com/deletion-policy]", errorText: "the boolean true"},
+	{name: "cluster name with upper case and underscore", kind: "ContainerCluster", edit: replace("    name: kf\n", "    name: KF_Prod\n"),
+		errorField: "metadata.name", errorText: `metadata.name "KF_Prod" is not a name the API server takes`},
 	{name: "a v1 List", kind: "List", edit: func(s string) string {
 		return s + `- apiVersion: v1
   kind: List
