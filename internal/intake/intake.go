@@ -74,11 +74,14 @@ func readObject(obj *fn.KubeObject, res *results.Collector) bool {
 	if len(problems) == 0 {
 		problems = checkShapes(obj)
 	}
+	if len(problems) == 0 {
+		return true // the common case: no name to build for results
+	}
 	subject := subjectOf(obj)
 	for _, p := range problems {
 		res.Report(fn.Error, subject, p.field, "%s: %s", subject.DescribeInFile("an object"), p.message)
 	}
-	return len(problems) == 0
+	return false
 }
 
 // problem is one thing wrong with an object's YAML, at a field path in the
