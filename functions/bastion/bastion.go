@@ -115,7 +115,7 @@ func editClusters(pkg *facts.Package, pl *plan, stale []string, in krmfn.Input[B
 func staleInstances(items fn.KubeObjects, owner owned.Owner, current string) []string {
 	var out []string
 	for _, obj := range items {
-		if obj.GetKind() == kindInstance && obj.GetAnnotation(owned.Annotation) == owner.String() && obj.GetName() != current {
+		if obj.GetKind() == kindInstance && owner.Owns(obj) && obj.GetName() != current {
 			out = append(out, obj.GetName())
 		}
 	}

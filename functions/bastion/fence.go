@@ -13,7 +13,6 @@ import (
 	"github.com/lockdown-krm/lockdown/internal/facts"
 	"github.com/lockdown-krm/lockdown/internal/gcp"
 	"github.com/lockdown-krm/lockdown/internal/kcc"
-	"github.com/lockdown-krm/lockdown/internal/owned"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
@@ -135,7 +134,7 @@ func (p *planner) vipsFor(c *facts.Cluster, tag string) []gcp.VIP {
 func (p *planner) allowPriority(c *facts.Cluster, tag string) (int64, string) {
 	var deny *facts.Firewall
 	for _, f := range p.pkg.Firewalls() {
-		if f.Object.GetAnnotation(owned.Annotation) == p.owner.String() || !f.DeniesAllEgress() ||
+		if p.owner.Owns(f.Object) || !f.DeniesAllEgress() ||
 			f.NetworkID() != c.NetworkID() || !f.MayApplyTo(tag) {
 			continue
 		}

@@ -272,7 +272,7 @@ func (p *planner) takenAddresses(pl *plan) map[netip.Addr]*fn.KubeObject {
 	taken := map[netip.Addr]*fn.KubeObject{}
 	for _, obj := range p.pkg.Items {
 		if obj.GetKind() != kindAddress || !strings.HasPrefix(obj.GetAPIVersion(), "compute.cnrm.cloud.google.com/") ||
-			obj.GetAnnotation(owned.Annotation) == p.owner.String() {
+			p.owner.Owns(obj) {
 			continue
 		}
 		typ, _, _ := obj.NestedString("spec", "addressType")

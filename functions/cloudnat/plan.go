@@ -87,7 +87,7 @@ func newPlanner(in krmfn.Input[CloudNAT], pkg *facts.Package, owner owned.Owner)
 
 // theirs tells whether obj is not one of this owner's generated objects.
 func (p *planner) theirs(obj *fn.KubeObject) bool {
-	return obj.GetAnnotation(owned.Annotation) != p.owner.String()
+	return !p.owner.Owns(obj)
 }
 
 func (p *planner) note(obj *fn.KubeObject, field, format string, args ...any) {
@@ -98,6 +98,17 @@ func (p *planner) reportNotes() {
 	for _, n := range p.notes {
 		p.res.Info(n.obj, n.field, "%s", n.message)
 	}
+}
+
+// regionUnknown reports a cluster whose region (facts.Cluster.Region)
+// is no region, at the field it came from: the subnetwork's region when
+// the cluster has one, else the cluster's location.
+func (p *planner) regionUnknown(c *facts.Cluster, region string) {
+	if from, field := c.SubnetworkRegionSource(); from != nil {
+		p.res.Error(from, field, "%q is not a region, so cloud-nat cannot tell where to put the router of %s: set %s to a region such as us-central1", region, results.Describe(c.Object), field)
+		return
+	}
+	p.res.Error(c.Object, "spec.location", "cannot tell the region of %s from its location %q: set spec.location to a region or zone such as us-central1", results.Describe(c.Object), c.Spec.Location)
 }
 
 // networks groups the clusters by network and region, in a stable order.
@@ -116,7 +127,7 @@ func (p *planner) networks() []*network {
 		}
 		r := c.Region()
 		if !facts.IsRegion(r) {
-			p.res.Error(c.Object, "spec.location", "cannot tell the region of %s from its location %q: set spec.location to a region or zone such as us-central1", results.Describe(c.Object), c.Spec.Location)
+			p.regionUnknown(c, r)
 			continue
 		}
 		n := byID[id]

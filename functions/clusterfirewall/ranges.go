@@ -153,6 +153,8 @@ func intraRanges(in krmfn.Input[ClusterFirewall], pkg *facts.Package, c *facts.C
 			out = append(out, r.fromPkg.Masked())
 		case hasCfg && r.configured.IsSet():
 			out = append(out, r.configured.Prefix)
+		case c.SubnetworkUnreadable:
+			// its subnetwork's own error says why
 		default:
 			in.Results.Error(c.Object, r.field, "the %s range of ContainerCluster %s is unknown: %s", r.what, c.Name(), r.unknownWhy)
 		}

@@ -44,6 +44,7 @@ var checks = []check{
 	{"perimeter-deployer", perimeterDeployers, "an enforced perimeter that locks out the package's Config Connector account"},
 	{"node-account", nodeAccounts, "nodes that run as the Compute Engine default service account"},
 	{"egress-endpoint", egressEndpoints, "an outside endpoint the package calls (JWT keys, OIDC issuer, ServiceEntry) that the fence keeps in"},
+	{"gcp-rules", gcpRules, "a Config Connector object GCP would refuse: a port, priority or name off its scale, a firewall rule with IPv4 and IPv6 ranges, a zone its region lacks, one GCP name twice in a project"},
 }
 
 // CheckNames lists the names of the checks in the order they run.

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	psaapi "k8s.io/pod-security-admission/api"
@@ -35,6 +36,9 @@ func TestGoldensAgainstKyvernoCRD(t *testing.T) {
 	written := 0
 	goldens, _ := filepath.Glob(filepath.Join("testdata", "*", fntest.ExpectedFile))
 	for _, file := range goldens {
+		if strings.HasPrefix(filepath.Base(filepath.Dir(file)), "error-") {
+			continue // the package as given, refused: not checked (fntest.CheckGoldensAgainstCRDs)
+		}
 		data, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)

@@ -13,3 +13,12 @@ import (
 func FuzzPodSecurityCheck(f *testing.F) {
 	fntest.Fuzz(f, "testdata", Processor())
 }
+
+// FuzzPodSecurityCheckStructured feeds the golden cases with structure-aware mutations
+// (fntest.Mutate: aliases, keys written twice, lists and mappings swapped,
+// numbers beyond range, non-ASCII names) so that the fuzzer reaches the
+// function with YAML a user could write; a successful run must also be
+// idempotent.
+func FuzzPodSecurityCheckStructured(f *testing.F) {
+	fntest.FuzzStructured(f, "testdata", Processor())
+}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/lockdown-krm/lockdown/internal/facts"
 	"github.com/lockdown-krm/lockdown/internal/kcc"
-	"github.com/lockdown-krm/lockdown/internal/owned"
 	"github.com/lockdown-krm/lockdown/internal/results"
 	"github.com/lockdown-krm/lockdown/internal/yamledit"
 )
@@ -50,7 +49,7 @@ func (p *planner) readDNSPolicies(items fn.KubeObjects) []*dnsPolicy {
 	var out []*dnsPolicy
 	for _, obj := range items {
 		group, _ := fn.ParseGroupVersion(obj.GetAPIVersion())
-		if obj.GetKind() != kindDNSPolicy || group != "dns.cnrm.cloud.google.com" || obj.GetAnnotation(owned.Annotation) == p.owner.String() {
+		if obj.GetKind() != kindDNSPolicy || group != "dns.cnrm.cloud.google.com" || p.owner.Owns(obj) {
 			continue
 		}
 		var typed dns.DNSPolicy

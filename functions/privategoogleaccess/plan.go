@@ -174,7 +174,7 @@ func (p *planner) checkZones(nets []*network, zones []*facts.ManagedZone) {
 		for _, d := range p.cfg.Domains {
 			want := zoneName(n, d)
 			for _, z := range zones {
-				if z.DNSName != d || !z.VisibleFrom(n.id) || z.Object.GetAnnotation(owned.Annotation) == p.owner.String() {
+				if z.DNSName != d || !z.VisibleFrom(n.id) || p.owner.Owns(z.Object) {
 					continue
 				}
 				if z.Object.GetName() == want && z.Object.GetNamespace() == n.like.GetNamespace() {

@@ -123,6 +123,10 @@ type Cluster struct {
 	NetworkRef Ref         // as written, or derived from the subnetwork
 	Network    *Network    // nil when outside the package
 	Subnetwork *Subnetwork // nil when outside the package
+	// SubnetworkUnreadable says the subnetwork is in the package but
+	// could not be read (an error result names its field): what depends
+	// on it is unknown, and already reported.
+	SubnetworkUnreadable bool
 	// EndpointSubnetwork is the subnetwork of the control plane's Private
 	// Service Connect endpoint (privateEndpointSubnetworkRef); nil when
 	// the cluster names none or it is outside the package. ControlPlane
@@ -262,7 +266,11 @@ type Package struct {
 	namespaces  map[string]*fn.KubeObject
 	networks    map[Key]*Network
 	subnetworks map[Key]*Subnetwork
-	clusters    map[Key]*Cluster
+	// unreadable are the subnetworks of the package that could not be
+	// read (an error result says why), so that a cluster on one is not
+	// also told its subnetwork is missing.
+	unreadable map[Key]bool
+	clusters   map[Key]*Cluster
 
 	// lazy holds the facts read on demand (lazy.go).
 	lazy onDemand
@@ -331,6 +339,11 @@ func (p *Package) index(obj *fn.KubeObject, res *results.Collector) {
 		if decode(obj, &s.Spec, res) && s.parseRanges(res) {
 			p.Subnetworks = append(p.Subnetworks, s)
 			p.subnetworks[keyOf(obj)] = s
+		} else {
+			if p.unreadable == nil {
+				p.unreadable = map[Key]bool{}
+			}
+			p.unreadable[keyOf(obj)] = true
 		}
 	}
 }
@@ -342,7 +355,8 @@ func (p *Package) linkCluster(c *Cluster) {
 			// A Shared VPC host's subnetwork, rendered in the same package.
 			c.Subnetwork = p.subnetworkByExternal(r.External)
 		} else {
-			c.Subnetwork = p.subnetworks[refKey(KindSubnetwork, c.Object, refOf(r))]
+			key := refKey(KindSubnetwork, c.Object, refOf(r))
+			c.Subnetwork, c.SubnetworkUnreadable = p.subnetworks[key], p.unreadable[key]
 		}
 	}
 	p.linkEndpointSubnetwork(c)
@@ -409,14 +423,14 @@ func (p *Package) ProjectID(obj *fn.KubeObject) string {
 func (s *Subnetwork) parseRanges(res *results.Collector) bool {
 	ok := true
 	if s.Spec.IpCidrRange != nil {
-		s.Primary, ok = readCIDR(s.Object, "spec.ipCidrRange", *s.Spec.IpCidrRange, "10.0.0.0/20", res)
+		s.Primary, ok = readSubnetRange(s.Object, "spec.ipCidrRange", *s.Spec.IpCidrRange, "10.0.0.0/20", res)
 	}
 	for i, r := range s.Spec.SecondaryIpRange {
 		field := "spec.secondaryIpRange[" + strconv.Itoa(i) + "].ipCidrRange"
 		if r.IpCidrRange == nil {
 			continue // a reserved internal range: its addresses are not in the package
 		}
-		p, read := readCIDR(s.Object, field, *r.IpCidrRange, "10.4.0.0/14", res)
+		p, read := readSubnetRange(s.Object, field, *r.IpCidrRange, "10.4.0.0/14", res)
 		if !read {
 			ok = false
 			continue
@@ -434,6 +448,24 @@ func readCIDR(obj *fn.KubeObject, field, text, example string, res *results.Coll
 	p, ok := gcp.ParseCIDR(text)
 	if !ok {
 		res.Error(obj, field, "%q is not a CIDR range such as %s", text, example)
+	}
+	return p, ok
+}
+
+// readSubnetRange reads a subnetwork's primary or secondary range, which
+// is IPv4 only: Config Connector's ComputeSubnetwork schema says "Only
+// IPv4 is supported" of both spec.ipCidrRange and
+// spec.secondaryIpRange[].ipCidrRange (config/crds/resources, v1.154.1);
+// a dual-stack subnetwork's IPv6 range is spec.stackType and GCP's to
+// assign. An IPv6 range here would otherwise put IPv6 sources into rules
+// made for the IPv4 ranges, which GCP refuses ("A firewall rule can
+// contain either IPv4 or IPv6 ranges, but not both",
+// https://cloud.google.com/firewall/docs/using-firewalls).
+func readSubnetRange(obj *fn.KubeObject, field, text, example string, res *results.Collector) (netip.Prefix, bool) {
+	p, ok := readCIDR(obj, field, text, example, res)
+	if ok && !p.Addr().Is4() {
+		res.Error(obj, field, "%s is an IPv6 range, but a subnetwork's ranges in %s are IPv4 only (such as %s): for IPv6 set spec.stackType: IPV4_IPV6 and GCP assigns the subnetwork an IPv6 range", text, field, example)
+		return netip.Prefix{}, false
 	}
 	return p, ok
 }

@@ -2,37 +2,21 @@ package facts
 
 import (
 	"fmt"
-	"regexp"
-	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
-)
 
-// GCP names a region "<continent>-<area><number>" (us-central1,
-// europe-west4, northamerica-northeast1) and a zone "<region>-<letter>"
-// (us-central1-a): https://cloud.google.com/compute/docs/regions-zones.
-var (
-	regionName = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
-	zoneName   = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+-[a-z]$`)
+	"github.com/lockdown-krm/lockdown/internal/gcp"
 )
 
 // RegionOf is the region a location names: a zone's region, or the
-// region itself; "" when location is neither.
-func RegionOf(location string) string {
-	switch {
-	case zoneName.MatchString(location):
-		return location[:strings.LastIndex(location, "-")]
-	case regionName.MatchString(location):
-		return location
-	}
-	return ""
-}
+// region itself; "" when location is neither (gcp.RegionOfLocation).
+func RegionOf(location string) string { return gcp.RegionOfLocation(location) }
 
 // IsRegion tells whether location names a region.
-func IsRegion(location string) bool { return regionName.MatchString(location) }
+func IsRegion(location string) bool { return gcp.IsRegionName(location) }
 
 // IsZone tells whether location names a zone rather than a region.
-func IsZone(location string) bool { return zoneName.MatchString(location) }
+func IsZone(location string) bool { return gcp.IsZoneName(location) }
 
 // Problem is something wrong with one field of one object, found while
 // reading the package, for a function to report as it sees fit.
@@ -40,6 +24,19 @@ type Problem struct {
 	Object  *fn.KubeObject
 	Field   string
 	Message string
+}
+
+// SubnetworkRegionSource is the object and field SubnetworkRegion reads:
+// the package's ComputeSubnetwork and spec.region, or the cluster and its
+// spec.subnetworkRef.external; nil when neither says.
+func (c *Cluster) SubnetworkRegionSource() (*fn.KubeObject, string) {
+	if s := c.Subnetwork; s != nil && s.Spec.Region != "" {
+		return s.Object, "spec.region"
+	}
+	if r := c.Spec.SubnetworkRef; r != nil && r.External != "" && ParseExternal(r.External).Region != "" {
+		return c.Object, "spec.subnetworkRef.external"
+	}
+	return nil, ""
 }
 
 // SubnetworkRegion is the region of the cluster's subnetwork, from the
@@ -112,8 +109,18 @@ func zonesOutside(obj *fn.KubeObject, field string, zones []string, region strin
 	for i, z := range zones {
 		if !IsZone(z) || RegionOf(z) != region {
 			out = append(out, Problem{Object: obj, Field: fmt.Sprintf("%s[%d]", field, i),
-				Message: fmt.Sprintf("%q is not a zone of the cluster's region %s: nodes must be in the cluster's region, for example %s-a", z, region, region)})
+				Message: fmt.Sprintf("%q is not a zone of the cluster's region %s: nodes must be in the cluster's region%s", z, region, zoneExample(region))})
 		}
 	}
 	return out
+}
+
+// zoneExample names a zone of region for a message: one Google lists
+// (gcp.ZonesOf), or none when the table does not know its zones (not
+// every region has a zone a: europe-west1 has b, c and d).
+func zoneExample(region string) string {
+	if zones := gcp.ZonesOf(region); len(zones) > 0 {
+		return ", such as " + zones[0]
+	}
+	return ""
 }

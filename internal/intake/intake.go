@@ -30,10 +30,10 @@ import (
 	"github.com/lockdown-krm/lockdown/internal/yamledit"
 )
 
-// maxExpandedNodes bounds what resolving an object's aliases may make of
+// MaxExpandedNodes bounds what resolving an object's aliases may make of
 // it. A hand-written object with anchors for repeated labels stays far
 // below; an alias bomb of a few lines goes beyond at once.
-const maxExpandedNodes = 1 << 20
+const MaxExpandedNodes = 1 << 20
 
 // Read checks and resolves every item and the function config in place.
 // It reports each problem as an error result and tells whether there was
@@ -55,20 +55,30 @@ func readObject(obj *fn.KubeObject, res *results.Collector) bool {
 	var hasAlias bool
 	_ = yamledit.Edit(obj, func(root *yaml.Node) error {
 		problems, hasAlias = scanTree(root)
-		if len(problems) == 0 && hasAlias {
-			if n := expandedSize(root, map[*yaml.Node]int{}); n > maxExpandedNodes {
-				problems = append(problems, problem{
-					message: fmt.Sprintf("its YAML aliases would expand to more than %d nodes; write the repeated values out, or use fewer nested aliases", maxExpandedNodes),
-				})
-				return nil
-			}
+		if !hasAlias {
+			return nil
+		}
+		if n := expandedSize(root, map[*yaml.Node]int{}); n > MaxExpandedNodes {
+			problems = append(problems, problem{
+				message: fmt.Sprintf("its YAML aliases would expand to more than %d nodes; write the repeated values out, or use fewer nested aliases", MaxExpandedNodes),
+			})
+			return nil
+		}
+		if len(problems) == 0 {
 			rn := yaml.NewRNode(root)
 			if err := rn.DeAnchor(); err != nil {
 				problems = append(problems, problem{message: fmt.Sprintf("its YAML aliases cannot be resolved: %v", err)})
-				return nil
+			} else {
+				*root = *rn.YNode()
 			}
-			*root = *rn.YNode()
 		}
+		// What DeAnchor leaves (an alias as a key) or was not asked to
+		// resolve (an object refused for another reason) is written out
+		// too: an alias may point into another object of the
+		// ResourceList, and the SDK writes the items back in its own
+		// order, where the anchor could come after the alias and the
+		// output would be no YAML at all.
+		expandAliases(root)
 		return nil
 	})
 	if len(problems) == 0 {
@@ -131,6 +141,7 @@ func scanMapping(n *yaml.Node, path *fieldPath, walk func(*yaml.Node), hasAlias 
 			continue
 		}
 		if key.Kind != yaml.ScalarNode {
+			*hasAlias = *hasAlias || key.Kind == yaml.AliasNode
 			problems = append(problems, problem{field: path.String(),
 				message: fmt.Sprintf("%s has a key that is not a string (line %d); Kubernetes objects take string keys only", orRoot(path.String()), key.Line)})
 			continue
@@ -172,7 +183,7 @@ func firstLine(n *yaml.Node, i int, key string, seen *map[string]int) int {
 }
 
 // expandedSize counts the nodes root has once every alias is replaced by
-// a copy of what it points to, stopping early past maxExpandedNodes.
+// a copy of what it points to, stopping early past MaxExpandedNodes.
 func expandedSize(n *yaml.Node, memo map[*yaml.Node]int) int {
 	if n.Kind == yaml.AliasNode {
 		if n.Alias == nil {
@@ -183,11 +194,11 @@ func expandedSize(n *yaml.Node, memo map[*yaml.Node]int) int {
 	if size, done := memo[n]; done {
 		return size
 	}
-	memo[n] = maxExpandedNodes + 1 // a cycle counts as too big
+	memo[n] = MaxExpandedNodes + 1 // a cycle counts as too big
 	size := 1
 	for _, c := range n.Content {
 		size += expandedSize(c, memo)
-		if size > maxExpandedNodes {
+		if size > MaxExpandedNodes {
 			break
 		}
 	}
@@ -232,4 +243,44 @@ func scalarAt(obj *fn.KubeObject, key string) string {
 		return nil
 	})
 	return value
+}
+
+// ExpandAliases writes out every alias of a whole YAML tree (a
+// ResourceList as read, before the SDK builds objects of it), and reports
+// false, changing nothing, when they would expand to more than
+// MaxExpandedNodes nodes.
+func ExpandAliases(root *yaml.Node) bool {
+	if expandedSize(root, map[*yaml.Node]int{}) > MaxExpandedNodes {
+		return false
+	}
+	expandAliases(root)
+	return true
+}
+
+// expandAliases replaces every alias under n with a copy of what it
+// names, and drops the anchors, so that n stands alone. Merge keys are
+// kept as written (a mapping after "<<"), which is YAML without aliases.
+func expandAliases(n *yaml.Node) {
+	for i, c := range n.Content {
+		if c.Kind == yaml.AliasNode && c.Alias != nil {
+			n.Content[i] = copyResolved(c.Alias)
+			continue
+		}
+		expandAliases(c)
+	}
+	n.Anchor = ""
+}
+
+// copyResolved is a deep copy of n with its aliases expanded.
+func copyResolved(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	c := *n
+	c.Anchor = ""
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, k := range n.Content {
+		c.Content[i] = copyResolved(k)
+	}
+	return &c
 }

@@ -79,6 +79,7 @@ func checkShapes(obj *fn.KubeObject) []problem {
 		}
 		if len(w.problems) == 0 && isConfigConnector(apiVersion) {
 			w.checkCustomResourceName(root)
+			w.checkRefs(root)
 		}
 		problems = w.problems
 		return nil
@@ -203,11 +204,14 @@ func (w *shapeWalker) walkStruct(n *yaml.Node, t reflect.Type) {
 		w.wrong(n, "a mapping ("+t.Name()+")")
 		return
 	}
-	fields := jsonFields(t)
+	fields, ports := jsonFields(t), portFields[t]
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if f, known := fields[n.Content[i].Value]; known {
 			w.path.pushKey(n.Content[i].Value)
 			w.walk(n.Content[i+1], f)
+			if rule, isPort := ports[n.Content[i].Value]; isPort {
+				w.checkPort(n.Content[i+1], rule)
+			}
 			w.path.pop()
 		}
 	}

@@ -4,18 +4,23 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
 	"github.com/lockdown-krm/lockdown/internal/facts"
+	"github.com/lockdown-krm/lockdown/internal/gcprules"
 	"github.com/lockdown-krm/lockdown/internal/owned"
+	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
 // Generator is the shape every lockdown generator has, written once:
 //
 //  1. the config is read and validated (Processor);
 //  2. Plan reads the package and decides what objects should exist;
-//  3. if nothing went wrong, the package is reconciled with them: what an
+//  3. every object it wants is checked against GCP's rules (gcprules):
+//     one GCP would refuse is an error, never written;
+//  4. if nothing went wrong, the package is reconciled with them: what an
 //     earlier run of the same config made and no longer needs is pruned,
 //     what it made is updated in place, a user's object of the same name
 //     is never overwritten (owned.Reconcile);
-//  4. if that went well too, the plan's Finish runs: edits to objects the
+//     two objects that would be one GCP resource are an error too;
+//  5. if that went well too, the plan's Finish runs: edits to objects the
 //     generator does not own (a cluster's authorized networks, an image
 //     field) and the summary.
 //
@@ -77,8 +82,11 @@ func (g Generator[C]) run(in Input[C]) fn.KubeObjects {
 	if in.Results.HasErrors() || plan.Unchanged {
 		return in.Items
 	}
+	if !checkGenerated(g.Name, plan.Desired, in.Results) {
+		return in.Items
+	}
 	out := owned.Reconcile(in.Items, r.Owner, plan.Desired, in.Results)
-	if in.Results.HasErrors() {
+	if in.Results.HasErrors() || !checkDuplicates(g.Name, out, plan.Desired, in.Results) {
 		return in.Items
 	}
 	if plan.Finish != nil {
@@ -92,4 +100,41 @@ func (g Generator[C]) owner(config *fn.KubeObject) owned.Owner {
 		return g.Owner(config)
 	}
 	return owned.OwnerOf(g.Name, config)
+}
+
+// checkGenerated holds every object a generator is about to write to
+// GCP's rules. A violation here means an input reached the output that
+// the function's own checks should have refused, so the message says
+// both what is wrong and that the function missed it.
+func checkGenerated(function string, desired []*fn.KubeObject, res *results.Collector) bool {
+	ok := true
+	for _, obj := range desired {
+		for _, v := range gcprules.Check(obj) {
+			if v.Warning {
+				res.Warning(obj, v.Field, "%s", v.Message)
+				continue
+			}
+			ok = false
+			res.Error(obj, v.Field, "%s refuses to write %s, which GCP would refuse: %s. It comes from the package or the config: correct the input it is made from (and please report that %s did not name that input)",
+				function, results.Describe(obj), v.Message, function)
+		}
+	}
+	return ok
+}
+
+// checkDuplicates refuses an output where a generated object and another
+// object would be one GCP resource (gcprules.Duplicates), such as the
+// firewall rules of two clusters of one name in two namespaces of one
+// project.
+func checkDuplicates(function string, out fn.KubeObjects, desired []*fn.KubeObject, res *results.Collector) bool {
+	generated := map[*fn.KubeObject]bool{}
+	for _, obj := range desired {
+		generated[obj] = true
+	}
+	dups := gcprules.Duplicates(out, func(obj *fn.KubeObject) bool { return generated[obj] })
+	for _, d := range dups {
+		res.Error(d.Second, "metadata.name", "%s would write %s and %s, which are one GCP resource %q in project %s: GCP names are unique in a project; give one of the sources another name",
+			function, results.Describe(d.First), results.Describe(d.Second), d.Name, d.Project)
+	}
+	return len(dups) == 0
 }

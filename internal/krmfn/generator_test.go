@@ -2,6 +2,7 @@ package krmfn
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -98,5 +99,65 @@ func TestGeneratorUnchanged(t *testing.T) {
 	rl, ok := runGenerator(t, testGenerator(&finished, true), nil, "")
 	if !ok || finished || len(rl.Items) != 0 {
 		t.Errorf("ok = %v, finished = %v, items = %v: Unchanged neither generates nor finishes", ok, finished, names(rl.Items))
+	}
+}
+
+// firewallGenerator writes one ComputeFirewall with the given priority,
+// as a generator would from a value it failed to check.
+func firewallGenerator(priority int, finished *bool) Generator[genConfig] {
+	return Generator[genConfig]{
+		Name:     "test-gen",
+		Kind:     "TestGen",
+		Defaults: func() genConfig { return genConfig{} },
+		Plan: func(run *Run[genConfig]) Plan {
+			fw := fn.NewEmptyKubeObject()
+			_ = fw.SetAPIVersion("compute.cnrm.cloud.google.com/v1beta1")
+			_ = fw.SetKind("ComputeFirewall")
+			_ = fw.SetName("kf-allow")
+			_ = fw.SetNestedInt(priority, "spec", "priority")
+			return Plan{Desired: []*fn.KubeObject{fw}, Finish: func(fn.KubeObjects) { *finished = true }}
+		},
+	}
+}
+
+// An object GCP would refuse is never written: the run fails with an
+// error at the generated field, and the package stays as it was.
+func TestGeneratorRefusesWhatGCPRefuses(t *testing.T) {
+	var finished bool
+	rl, ok := runGenerator(t, firewallGenerator(70000, &finished), nil, "")
+	if ok || finished || len(rl.Items) != 0 {
+		t.Fatalf("ok = %v, finished = %v, items = %v: want a refused run", ok, finished, names(rl.Items))
+	}
+	if len(rl.Results) != 1 || rl.Results[0].Field == nil || rl.Results[0].Field.Path != "spec.priority" ||
+		!strings.Contains(rl.Results[0].Message, "test-gen refuses to write ComputeFirewall kf-allow") ||
+		!strings.Contains(rl.Results[0].Message, "priority 70000 is out of range") {
+		t.Errorf("results: %v", rl.Results)
+	}
+	if _, ok := runGenerator(t, firewallGenerator(65535, &finished), nil, ""); !ok || !finished {
+		t.Errorf("priority 65535 is GCP's last and must be written")
+	}
+}
+
+// Two namespaces of one project get one GCP name: refused, naming both.
+func TestGeneratorRefusesDuplicateGCPNames(t *testing.T) {
+	var finished bool
+	user, err := fn.ParseKubeObject([]byte("apiVersion: compute.cnrm.cloud.google.com/v1beta1\nkind: ComputeFirewall\nmetadata: {name: kf-allow, namespace: other, annotations: {cnrm.cloud.google.com/project-id: kf-project}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := firewallGenerator(1000, &finished)
+	plan := g.Plan
+	g.Plan = func(run *Run[genConfig]) Plan {
+		p := plan(run)
+		_ = p.Desired[0].SetNamespace("team")
+		_ = p.Desired[0].SetAnnotation("cnrm.cloud.google.com/project-id", "kf-project")
+		return p
+	}
+	rl, ok := runGenerator(t, g, fn.KubeObjects{user}, "")
+	if ok || finished || !slices.Equal(names(rl.Items), []string{"ComputeFirewall/kf-allow"}) || rl.Items[0].GetNamespace() != "other" {
+		t.Fatalf("ok = %v, finished = %v, items = %v: want the package as it was", ok, finished, names(rl.Items))
+	}
+	if len(rl.Results) != 1 || !strings.Contains(rl.Results[0].Message, `one GCP resource "kf-allow" in project kf-project`) {
+		t.Errorf("results: %v", rl.Results)
 	}
 }

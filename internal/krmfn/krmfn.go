@@ -5,6 +5,8 @@
 package krmfn
 
 import (
+	"io"
+	"os"
 	"runtime/debug"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -73,8 +75,26 @@ func (p Processor[C]) Process(rl *fn.ResourceList) (ok bool, err error) {
 }
 
 // Main runs processor as the program's main and returns the exit code.
+// A run on stdin goes through Evaluate; --help, --doc and files named on the
+// command line go to the SDK.
 func Main(processor fn.ResourceListProcessor, opts ...fn.Option) int {
-	if err := fn.AsMain(processor, opts...); err != nil {
+	if len(os.Args) > 1 {
+		if err := fn.AsMain(processor, opts...); err != nil {
+			return 1
+		}
+		return 0
+	}
+	in, err := io.ReadAll(os.Stdin)
+	if err != nil {
+		fn.Logf("failed to evaluate function: unable to read from stdin: %v", err)
+		return 1
+	}
+	out, err := Evaluate(processor, in)
+	if _, werr := os.Stdout.Write(out); werr != nil && err == nil {
+		err = werr
+	}
+	if err != nil {
+		fn.Logf("failed to evaluate function: %v", err)
 		return 1
 	}
 	return 0

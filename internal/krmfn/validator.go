@@ -85,7 +85,7 @@ type Validation struct {
 // back to fn.Run whenever it is not sure to do exactly what fn.Run does.
 func Validate(processor fn.ResourceListProcessor, reads Reads, in []byte) (Validation, error) {
 	rl, ok := readSelected(in, reads)
-	if !ok {
+	if !ok || mayHaveAliases(in) { // Evaluate writes aliases out before the SDK reads them
 		return regularRun(processor, in)
 	}
 	read := slices.Clone(rl.Items)
@@ -115,7 +115,7 @@ func withLists(wants func(kind string) bool) func(kind string) bool {
 }
 
 func regularRun(processor fn.ResourceListProcessor, in []byte) (Validation, error) {
-	out, err := fn.Run(processor, in)
+	out, err := Evaluate(processor, in)
 	return Validation{Output: out}, err
 }
 

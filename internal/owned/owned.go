@@ -66,6 +66,22 @@ func (o Owner) String() string {
 	return o.Function + "/" + o.ConfigKind + "/" + o.ConfigName
 }
 
+// EvalConfigName is the name kpt gives the ConfigMap it makes of the
+// arguments of `kpt fn eval -- key=value`. Objects such a one-off run
+// made are adopted by every run of the same function (Owns): the first
+// try of a function is often imperative and the Kptfile's step comes
+// after, and its enabled: false or a changed cluster must remove what the
+// try made instead of leaving it beside the new objects.
+const EvalConfigName = "function-input"
+
+// Owns tells whether obj is this owner's: its owner annotation names this
+// owner, or a one-off `kpt fn eval` run of the same function
+// (EvalConfigName).
+func (o Owner) Owns(obj *fn.KubeObject) bool {
+	theirs := obj.GetAnnotation(Annotation)
+	return theirs == o.String() || theirs == o.Function+"/ConfigMap/"+EvalConfigName
+}
+
 // sameFunction tells whether an owner annotation value names this owner's
 // function under any config.
 func (o Owner) sameFunction(annotation string) bool {
@@ -97,7 +113,7 @@ func Reconcile(items fn.KubeObjects, owner Owner, desired []*fn.KubeObject, res 
 			res.Error(obj, "", "cannot mark generated object: %v", err)
 		}
 	}
-	if !checkConflicts(items, owner, desired, res) {
+	if !checkConflicts(items, owner, desired, res) || !checkCopies(items, owner, res) {
 		return items
 	}
 	wanted := map[string]*fn.KubeObject{}
@@ -108,7 +124,7 @@ func Reconcile(items fn.KubeObjects, owner Owner, desired []*fn.KubeObject, res 
 	for _, obj := range items {
 		_, still := wanted[identity(obj)]
 		switch theirs := obj.GetAnnotation(Annotation); {
-		case theirs == owner.String():
+		case owner.Owns(obj):
 			if !still {
 				res.Info(obj, "", "pruned: %s no longer generates it", owner)
 			}
@@ -161,6 +177,30 @@ func checkConflicts(items fn.KubeObjects, owner Owner, desired []*fn.KubeObject,
 		res.Error(other, "metadata.name",
 			"%s would generate %s at %s, but the package already has one in %s (%s) that it does not own: rename or remove that one",
 			owner.Function, results.Name(obj), owner.Path(obj), fileOrUnknown(other), whose)
+	}
+	return ok
+}
+
+// checkCopies refuses to prune or replace an object that carries this
+// owner's annotation but is not where the owner writes it: an object the
+// owner made is always in its own file (Path), so one in another file is
+// a user's copy of it (a generated rule copied and edited by hand), and
+// pruning it would delete the user's work with no more than an info
+// result. An object with no file annotation (an input kpt did not place)
+// cannot be told apart and is taken as the owner's.
+func checkCopies(items fn.KubeObjects, owner Owner, res *results.Collector) bool {
+	ok := true
+	for _, obj := range items {
+		theirs := obj.GetAnnotation(Annotation)
+		if theirs == "" || !owner.sameFunction(theirs) {
+			continue
+		}
+		if file := results.FilePath(obj); file != "" && file != owner.Path(obj) {
+			ok = false
+			res.Error(obj, "metadata.annotations["+Annotation+"]",
+				"%s carries %s's owner annotation (%s) but is in %s, not in %s where %s writes it: if it is a copy made by hand, remove the annotation so that it is yours; if %s should own it, move it back to %s",
+				results.Name(obj), owner.Function, theirs, file, owner.Path(obj), owner.Function, owner.Function, owner.Path(obj))
+		}
 	}
 	return ok
 }

@@ -596,3 +596,65 @@ func TestIsLocalConfig(t *testing.T) {
 		}
 	}
 }
+
+// A user who copies a generated object into a file of their own, owner
+// annotation and all, keeps it: the run is refused with an error naming
+// the copy, never a prune reported as info.
+func TestReconcileRefusesToPruneACopy(t *testing.T) {
+	const copied = `
+apiVersion: compute.cnrm.cloud.google.com/v1beta1
+kind: ComputeFirewall
+metadata:
+  name: my-allow-ssh
+  annotations:
+    fn.lockdown.dev/owner: cluster-firewall/ClusterFirewall/default
+    internal.config.kubernetes.io/path: network/my-rules.yaml
+    internal.config.kubernetes.io/index: '2'
+spec:
+  priority: 900
+`
+	items := parse(t, packageYAML+"---"+copied)
+	before := serialize(items)
+	var res results.Collector
+	out := Reconcile(items, owner, desired(t), &res)
+	if serialize(out) != before {
+		t.Errorf("the package changed:\n%s", serialize(out))
+	}
+	want := []string{"error ComputeFirewall/my-allow-ssh network/my-rules.yaml[2] metadata.annotations[fn.lockdown.dev/owner]: " +
+		"ComputeFirewall my-allow-ssh carries cluster-firewall's owner annotation (cluster-firewall/ClusterFirewall/default) but is in network/my-rules.yaml, not in cluster-firewall/computefirewall_my-allow-ssh.yaml where cluster-firewall writes it: if it is a copy made by hand, remove the annotation so that it is yours; if cluster-firewall should own it, move it back to cluster-firewall/computefirewall_my-allow-ssh.yaml"}
+	if diff := cmp.Diff(want, summary(res.Results())); diff != "" {
+		t.Errorf("results (-want +got):\n%s", diff)
+	}
+}
+
+// What a one-off `kpt fn eval -- key=value` run made is the function's to
+// prune once a run with its own config no longer makes it: bastion's
+// enabled: false after a first imperative try must remove the try's VM.
+func TestReconcilePrunesWhatAnEvalRunMade(t *testing.T) {
+	items := parse(t, `
+apiVersion: compute.cnrm.cloud.google.com/v1beta1
+kind: ComputeInstance
+metadata:
+  name: kf-bastion
+  annotations:
+    fn.lockdown.dev/owner: cluster-firewall/ConfigMap/function-input
+spec: {}
+---
+apiVersion: compute.cnrm.cloud.google.com/v1beta1
+kind: ComputeInstance
+metadata:
+  name: other-step
+  annotations:
+    fn.lockdown.dev/owner: cluster-firewall/ClusterFirewall/other
+spec: {}
+`)
+	var res results.Collector
+	out := Reconcile(items, owner, nil, &res)
+	if len(out) != 1 || out[0].GetName() != "other-step" {
+		t.Errorf("want only the other step's object kept, got %v", serialize(out))
+	}
+	want := []string{"info ComputeInstance/kf-bastion: pruned: cluster-firewall/ClusterFirewall/default no longer generates it"}
+	if diff := cmp.Diff(want, summary(res.Results())); diff != "" {
+		t.Errorf("results (-want +got):\n%s", diff)
+	}
+}

@@ -3,6 +3,7 @@ package fntest
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/lockdown-krm/lockdown/internal/testing/crdschema"
@@ -38,6 +39,12 @@ func forEachGolden(t *testing.T, dir string, check func(t *testing.T, data []byt
 		t.Fatalf("no %s in %s (err %v)", ExpectedFile, filepath.Join(dir, "*"), err)
 	}
 	for _, file := range files {
+		if strings.HasPrefix(filepath.Base(filepath.Dir(file)), "error-") {
+			// An error case's expected.yaml is the package as given,
+			// refused: it may hold what the CRDs refuse on purpose (a
+			// reference with name and external), which is why it is refused.
+			continue
+		}
 		t.Run(filepath.Base(filepath.Dir(file)), func(t *testing.T) {
 			data, err := os.ReadFile(file)
 			if err != nil {

@@ -23,6 +23,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/lockdown-krm/lockdown/internal/krmfn"
+	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of the cases (review the diff!)")
@@ -59,7 +62,7 @@ func RunCases(t *testing.T, dir string, processor fn.ResourceListProcessor) {
 func RunCase(t *testing.T, dir string, processor fn.ResourceListProcessor) {
 	t.Helper()
 	input := ReadResourceList(t, dir)
-	out, runErr := fn.Run(processor, input)
+	out, runErr := krmfn.Evaluate(processor, input)
 	rl, err := fn.ParseResourceList(out)
 	if err != nil {
 		t.Fatalf("output is not a ResourceList: %v\n%s", err, out)
@@ -83,6 +86,10 @@ func RunCase(t *testing.T, dir string, processor fn.ResourceListProcessor) {
 
 // ReadResourceList builds the ResourceList kpt would send for a case: the
 // objects of input.yaml annotated with their file and index, and the config.
+// An object that says it lives in a file of its own (config.kubernetes.io/path,
+// as a generator's earlier output does) is annotated with that file, as
+// kpt would read it from there; every other object is in input.yaml at
+// its position.
 func ReadResourceList(t testing.TB, dir string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, InputFile))
@@ -94,10 +101,17 @@ func ReadResourceList(t testing.TB, dir string) []byte {
 		t.Fatalf("%s: %v", InputFile, err)
 	}
 	for i, obj := range items {
-		if err := obj.SetAnnotation(fn.PathAnnotation, InputFile); err != nil {
+		path, index := InputFile, strconv.Itoa(i)
+		if own := obj.GetAnnotation(results.LegacyPathAnnotation); own != "" {
+			path, index = own, obj.GetAnnotation(results.LegacyIndexAnnotation)
+			if index == "" {
+				index = "0"
+			}
+		}
+		if err := obj.SetAnnotation(fn.PathAnnotation, path); err != nil {
 			t.Fatal(err)
 		}
-		if err := obj.SetAnnotation(fn.IndexAnnotation, strconv.Itoa(i)); err != nil {
+		if err := obj.SetAnnotation(fn.IndexAnnotation, index); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -124,7 +138,7 @@ func checkIdempotent(t *testing.T, processor fn.ResourceListProcessor, first *fn
 		t.Fatal(err)
 	}
 	firstItems := itemsYAML(t, first.Items)
-	out, err := fn.Run(processor, in)
+	out, err := krmfn.Evaluate(processor, in)
 	if err != nil {
 		t.Fatalf("second run failed: %v", err)
 	}
@@ -212,10 +226,10 @@ func compareGolden(t *testing.T, path, got string) {
 // a failing run exactly when there is an error result. Fuzz targets call it.
 func CheckContract(t *testing.T, processor fn.ResourceListProcessor, input []byte) {
 	t.Helper()
-	if _, err := fn.ParseResourceList(input); err != nil {
+	if !IsResourceList(input) {
 		return // not a ResourceList: kpt never sends one, the SDK refuses it
 	}
-	out, runErr := fn.Run(processor, input)
+	out, runErr := krmfn.Evaluate(processor, input)
 	rl, err := fn.ParseResourceList(out)
 	if err != nil {
 		t.Fatalf("output is not a ResourceList: %v\n%s", err, out)
@@ -238,12 +252,30 @@ func Fuzz(f *testing.F, dir string, processor fn.ResourceListProcessor) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, c := range cases {
+	for i, c := range cases {
 		if c.IsDir() && c.Name() != "fuzz" {
-			f.Add(ReadResourceList(f, filepath.Join(dir, c.Name())))
+			input := ReadResourceList(f, filepath.Join(dir, c.Name()))
+			f.Add(input)
+			// A hostile shape too (Mutate), a different one for each case
+			// in turn, so that the byte fuzzer starts from them.
+			f.Add(Mutate(input, seedOps[i%len(seedOps)]))
 		}
 	}
 	f.Fuzz(func(t *testing.T, input []byte) {
 		CheckContract(t, processor, input)
 	})
+}
+
+// IsResourceList tells whether the SDK reads input as a ResourceList, or
+// would panic trying (a YAML alias where it builds an object): those are
+// the inputs a function must answer. Only what the SDK refuses with an
+// error is left out.
+func IsResourceList(input []byte) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = true
+		}
+	}()
+	_, err := fn.ParseResourceList(input)
+	return err == nil
 }

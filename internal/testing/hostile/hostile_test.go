@@ -247,6 +247,24 @@ var cases = []hostileCase{
 		}
 		return s + bomb
 	}, errorField: "", errorText: "would expand to more than"},
+	{name: "port beyond 65535", kind: "Deployment", edit: replace(`containerPort: 8080`, `containerPort: 70000`),
+		errorField: "spec.template.spec.containers[0].ports[0].containerPort", errorText: "not a port: ports are 1 to 65535"},
+	{name: "reference with name and external", kind: "ContainerCluster", edit: replace(`    networkRef:
+      name: kf-net
+    subnetworkRef:`, `    networkRef:
+      name: kf-net
+      external: projects/kf-project/global/networks/kf-net
+    subnetworkRef:`), errorField: "spec.networkRef", errorText: "not both"},
+	{name: "empty external reference", kind: "ContainerCluster", edit: replace(`    subnetworkRef:
+      name: kf-subnet
+    networkingMode`, `    subnetworkRef:
+      external: ""
+    networkingMode`), errorField: "spec.subnetworkRef.external", errorText: "is empty: it names no resource"},
+	{name: "external reference in a short form", kind: "ContainerCluster", edit: replace(`    networkRef:
+      name: kf-net
+    subnetworkRef:`, `    networkRef:
+      external: networks/kf-net
+    subnetworkRef:`), errorField: "spec.networkRef.external", errorText: "is not a form Config Connector takes"},
 	{name: "function config key written twice", kind: "", inConfig: true, edit: func(config string) string {
 		return strings.Replace(config, "metadata: {name: ", "metadata: {labels: {a: b}, labels: {c: d}, name: ", 1)
 	}, errorField: "metadata.labels", errorText: "written twice"},
@@ -263,7 +281,7 @@ func resourceList(items, config string) []byte {
 // run runs f on a ResourceList and returns the parsed output.
 func run(t *testing.T, f function, input []byte) *fn.ResourceList {
 	t.Helper()
-	out, _ := fn.Run(f.processor, input)
+	out, _ := krmfn.Evaluate(f.processor, input)
 	rl, err := fn.ParseResourceList(out)
 	if err != nil {
 		t.Fatalf("%s wrote no ResourceList: %v\n%s", f.name, err, out)
