@@ -15,6 +15,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
+	"github.com/lockdown-krm/lockdown/internal/fnconfig"
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
 	"github.com/lockdown-krm/lockdown/internal/results"
 )
@@ -59,7 +60,13 @@ func plan(run *krmfn.Run[NetworkPolicyConfig]) krmfn.Plan {
 	if cfg.KubeflowDefaults {
 		g.kubeflow(pkg, cfg.SkipNamespaces)
 	}
-	for _, a := range cfg.Allows {
+	for i, a := range cfg.Allows {
+		if _, known := pkg.namespaces[a.Namespace]; !known {
+			run.Source.Error(run.Results, fnconfig.Index("allows", i)+".namespace",
+				"namespace %q is not in the package (it has %s): the allow would be a NetworkPolicy for pods this package does not have; correct the name",
+				a.Namespace, results.ListOrNone(pkg.namespaceNames()))
+			continue
+		}
 		g.allow(a)
 	}
 	g.healthChecks(run.Items)

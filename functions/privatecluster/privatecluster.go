@@ -50,6 +50,9 @@ func run(in krmfn.Input[PrivateCluster]) fn.KubeObjects {
 		}
 		return in.Items
 	}
+	for _, problem := range pkg.UnattachedNodePools() {
+		in.Results.Error(problem.Object, problem.Field, "%s", problem.Message)
+	}
 	p := &planner{cfg: in.Config, src: in.Source, pkg: pkg, res: in.Results}
 	plans := make([]*plan, len(clusters))
 	for i, c := range clusters {

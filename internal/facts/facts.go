@@ -425,6 +425,7 @@ func (s *Subnetwork) parseRanges(res *results.Collector) bool {
 	if s.Spec.IpCidrRange != nil {
 		s.Primary, ok = readSubnetRange(s.Object, "spec.ipCidrRange", *s.Spec.IpCidrRange, "10.0.0.0/20", res)
 	}
+	ok = s.checkRangeNames(res) && ok
 	for i, r := range s.Spec.SecondaryIpRange {
 		field := "spec.secondaryIpRange[" + strconv.Itoa(i) + "].ipCidrRange"
 		if r.IpCidrRange == nil {
@@ -450,6 +451,31 @@ func readCIDR(obj *fn.KubeObject, field, text, example string, res *results.Coll
 		res.Error(obj, field, "%q is not a CIDR range such as %s", text, example)
 	}
 	return p, ok
+}
+
+// checkRangeNames holds the subnetwork's secondary range names to
+// Config Connector's rule ("The name must be 1-63 characters long, and
+// comply with RFC1035. The name must be unique within the subnetwork":
+// ComputeSubnetwork spec.secondaryIpRange[].rangeName, v1.154.1), at the
+// range's own field, so that a cluster naming the range is not blamed
+// for it.
+func (s *Subnetwork) checkRangeNames(res *results.Collector) bool {
+	ok := true
+	seen := map[string]int{}
+	for i, r := range s.Spec.SecondaryIpRange {
+		field := "spec.secondaryIpRange[" + strconv.Itoa(i) + "].rangeName"
+		if j, dup := seen[r.RangeName]; dup {
+			res.Error(s.Object, field, "secondary range name %q is used twice (also spec.secondaryIpRange[%d]): the names of a subnetwork's ranges are unique; rename one", r.RangeName, j)
+			ok = false
+			continue
+		}
+		seen[r.RangeName] = i
+		if !gcp.IsResourceName(r.RangeName) {
+			res.Error(s.Object, field, "secondary range name %q is not one GCP takes: %s", r.RangeName, gcp.ResourceNameRule)
+			ok = false
+		}
+	}
+	return ok
 }
 
 // readSubnetRange reads a subnetwork's primary or secondary range, which

@@ -2,10 +2,12 @@ package facts
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
 	"github.com/lockdown-krm/lockdown/internal/gcp"
+	"github.com/lockdown-krm/lockdown/internal/results"
 )
 
 // RegionOf is the region a location names: a zone's region, or the
@@ -123,4 +125,31 @@ func zoneExample(region string) string {
 		return ", such as " + zones[0]
 	}
 	return ""
+}
+
+// UnattachedNodePools are the node pools whose spec.clusterRef names, by
+// name, a ContainerCluster the package does not have, while the package
+// has clusters: most often a typo or a rename, after which the functions
+// that harden a cluster's nodes (private nodes, tags, node identity)
+// would pass the pool over without a word. A pool that names its cluster
+// by external, or a package with no cluster at all (a node pool package
+// of its own), is not reported.
+func (p *Package) UnattachedNodePools() []Problem {
+	if len(p.Clusters) == 0 {
+		return nil
+	}
+	names := make([]string, len(p.Clusters))
+	for i, c := range p.Clusters {
+		names[i] = c.Name()
+	}
+	var out []Problem
+	for _, np := range p.NodePools {
+		if np.Cluster != nil || np.Spec.ClusterRef.Name == "" {
+			continue
+		}
+		out = append(out, Problem{Object: np.Object, Field: "spec.clusterRef.name", Message: fmt.Sprintf(
+			"the clusterRef of %s names ContainerCluster %q, which is not in the package (it has %s): its nodes would be left as they are; correct the name, or name a cluster made elsewhere by spec.clusterRef.external",
+			results.Describe(np.Object), np.Spec.ClusterRef.Name, strings.Join(names, ", "))})
+	}
+	return out
 }

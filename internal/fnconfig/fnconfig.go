@@ -218,6 +218,13 @@ func loadConfigMap(src Source, cfg any, res *results.Collector) bool {
 			ok = false
 			continue
 		}
+		if strings.TrimSpace(data[key]) == "" {
+			// One rule for every key, whatever its type: `kpt fn eval --
+			// key=` (or a setter left empty) asks for nothing, so the key
+			// keeps its default, as if it were not written.
+			res.Info(src.Object, src.Field(key), "%s is empty: it keeps its default, as if it were not set", src.Field(key))
+			continue
+		}
 		if err := setFromString(target.FieldByIndex(f.Index), data[key]); err != nil {
 			src.Error(res, key, "%v", err)
 			ok = false

@@ -459,6 +459,23 @@ metadata:
 data:
   tags: " , "
 `},
+		// `kpt fn eval -- enabled= count= name= tags=`: every type alike.
+		{name: "empty values keep the defaults", ok: true, want: defaults(), config: `
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: function-input
+data:
+  enabled: ""
+  count: " "
+  name: ""
+  tags: ""
+`, results: []string{
+			"info data.count: data.count is empty: it keeps its default, as if it were not set",
+			"info data.enabled: data.enabled is empty: it keeps its default, as if it were not set",
+			"info data.name: data.name is empty: it keeps its default, as if it were not set",
+			"info data.tags: data.tags is empty: it keeps its default, as if it were not set",
+		}},
 		{name: "other name, no data", ok: true, want: defaults(), config: `
 apiVersion: v1
 kind: ConfigMap

@@ -22,6 +22,7 @@ package intake
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -43,6 +44,7 @@ func Read(rl *fn.ResourceList, res *results.Collector) bool {
 	for _, obj := range rl.Items {
 		ok = readObject(obj, res) && ok
 	}
+	ok = noDuplicates(rl.Items, res) && ok
 	if rl.FunctionConfig != nil && !rl.FunctionConfig.IsEmpty() {
 		ok = readObject(rl.FunctionConfig, res) && ok
 	}
@@ -283,4 +285,43 @@ func copyResolved(n *yaml.Node) *yaml.Node {
 		c.Content[i] = copyResolved(k)
 	}
 	return &c
+}
+
+// identity is what makes two objects one to the API server.
+type identity struct{ group, kind, namespace, name string }
+
+// noDuplicates refuses a package that holds one object twice (one
+// group, kind, namespace and name): the API server keeps one of them and
+// kpt live apply refuses the package, while each function would read
+// both (two Namespaces of one name, both fenced; two clusters of one
+// name, both given firewall rules). Objects kpt never applies may repeat:
+// two blueprints rendered together each have their setters and function
+// configs.
+func noDuplicates(items fn.KubeObjects, res *results.Collector) bool {
+	seen := make(map[identity]*fn.KubeObject, len(items))
+	ok := true
+	for _, obj := range items {
+		group, _ := fn.ParseGroupVersion(obj.GetAPIVersion())
+		if obj.GetName() == "" || notApplied(obj, group) {
+			continue // refused already, or never sent to the API server
+		}
+		id := identity{group, obj.GetKind(), obj.GetNamespace(), obj.GetName()}
+		first, dup := seen[id]
+		if !dup {
+			seen[id] = obj
+			continue
+		}
+		ok = false
+		subject := subjectOf(obj)
+		res.Report(fn.Error, subject, "metadata.name", "%s: the package holds it twice (also %s): the API server keeps one object of a name; remove one or rename it",
+			subject.DescribeInFile("an object"), results.SubjectOf(first).DescribeInFile("an object"))
+	}
+	return ok
+}
+
+// notApplied tells whether kpt live apply leaves obj out: local-config
+// (fn.IsLocalConfig, kpt's reading of the annotation), a Kptfile or other
+// kpt object, a lockdown function config.
+func notApplied(obj *fn.KubeObject, group string) bool {
+	return fn.IsLocalConfig(obj) || group == "kpt.dev" || strings.HasSuffix(group, ".kpt.dev") || group == "fn.lockdown.dev"
 }

@@ -147,3 +147,48 @@ func crdSet(t *testing.T) *crdschema.Set {
 	}
 	return kccSchemas
 }
+
+func TestNamesAndImages(t *testing.T) {
+	for _, tc := range []struct{ name, yaml, want string }{
+		{"nameless object", "apiVersion: v1\nkind: ConfigMap\nmetadata: {labels: {a: b}}\n", "metadata.name"},
+		{"generateName is a name", "apiVersion: v1\nkind: Pod\nmetadata: {generateName: p-}\nspec: {containers: [{name: c, image: busybox}]}\n", ""},
+		{"Namespace in capitals", "apiVersion: v1\nkind: Namespace\nmetadata: {name: Kubeflow}\n", "metadata.name"},
+		{"object in a namespace with an underscore", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: team_a}\n", "metadata.namespace"},
+		{"container with no image", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n", "spec.containers[0].image"},
+		{"init container with a null image", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {initContainers: [{name: i, image: null}], containers: [{name: c, image: busybox}]}\n", "spec.initContainers[0].image"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := strings.Join(read(t, tc.yaml), ","); got != tc.want {
+				t.Errorf("blamed %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDuplicates(t *testing.T) {
+	var items fn.KubeObjects
+	for _, y := range []string{
+		"apiVersion: v1\nkind: Namespace\nmetadata: {name: kubeflow}\n",
+		"apiVersion: v1\nkind: Namespace\nmetadata: {name: kubeflow, labels: {a: b}}\n",
+		// local-config objects are never applied, so they may repeat
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: setters, annotations: {config.kubernetes.io/local-config: 'true'}}\n",
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: setters, annotations: {config.kubernetes.io/local-config: 'true'}}\n",
+		// one name in two namespaces, or two kinds, are two objects
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\n",
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: y}\n",
+		"apiVersion: v1\nkind: Secret\nmetadata: {name: a, namespace: x}\n",
+	} {
+		obj, err := fn.ParseKubeObject([]byte(y))
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, obj)
+	}
+	var res results.Collector
+	if Read(&fn.ResourceList{Items: items}, &res) {
+		t.Fatal("Read took a package with one Namespace twice")
+	}
+	if rs := res.Results(); len(rs) != 1 || rs[0].ResourceRef.Name != "kubeflow" || !strings.Contains(rs[0].Message, "holds it twice") {
+		t.Errorf("results: %v", rs)
+	}
+}

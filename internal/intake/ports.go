@@ -55,3 +55,28 @@ func (w *shapeWalker) checkPort(n *yaml.Node, rule portRule) {
 	w.problems = append(w.problems, problem{field: path, message: fmt.Sprintf(
 		"%s is %s, not a port: ports are 1 to 65535 and the API server would refuse the object", path, n.Value)})
 }
+
+// imageRequired are the container types whose image the API server
+// requires ("if len(ctr.Image) == 0 ... field.Required(path.Child("image"))":
+// validateContainerCommon and the ephemeral containers' check in
+// k8s.io/kubernetes v1.32.13 pkg/apis/core/validation/validation.go).
+// A container with no image would otherwise be passed over by
+// image-mirror and lint's unreachable-image check without a word.
+var imageRequired = map[reflect.Type]bool{
+	reflect.TypeFor[corev1.Container]():          true,
+	reflect.TypeFor[corev1.EphemeralContainer](): true,
+}
+
+// checkImage records a container mapping without an image.
+func (w *shapeWalker) checkImage(n *yaml.Node) {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if v := n.Content[i+1]; n.Content[i].Value == "image" && (v.Kind != yaml.ScalarNode || v.Value != "" && v.ShortTag() != yaml.NodeTagNull) {
+			return // an image, or something else the walk judges
+		}
+	}
+	w.path.pushKey("image")
+	path := w.path.String()
+	w.path.pop()
+	w.problems = append(w.problems, problem{field: path, message: fmt.Sprintf(
+		"%s is missing: the API server requires every container to name its image", path)})
+}

@@ -18,6 +18,7 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -77,6 +78,9 @@ func checkShapes(obj *fn.KubeObject) []problem {
 			w.walk(m, objectMetaType)
 			w.path.pop()
 		}
+		if len(w.problems) == 0 {
+			w.checkNames(root, apiVersion, kind)
+		}
 		if len(w.problems) == 0 && isConfigConnector(apiVersion) {
 			w.checkCustomResourceName(root)
 			w.checkRefs(root)
@@ -107,6 +111,34 @@ func (w *shapeWalker) checkCustomResourceName(root *yaml.Node) {
 	}
 	w.problems = append(w.problems, problem{field: "metadata.name", message: fmt.Sprintf(
 		"metadata.name %q is not a name the API server takes for a Config Connector object: use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters%s", name, placeholderHint(name))})
+}
+
+// checkNames applies the API server's rules for the names every object
+// has (k8s.io/apimachinery/pkg/api/validation, ValidateObjectMeta): a
+// name (or generateName) is required, and a namespace, in metadata or as
+// a Namespace's own name, is a DNS label (ValidateNamespaceName). A
+// nameless or misnamed Namespace would otherwise still be fenced and
+// labelled by the functions, for a namespace the API server never makes.
+func (w *shapeWalker) checkNames(root *yaml.Node, apiVersion, kind string) {
+	meta := yamledit.Lookup(root, "metadata")
+	name, namespace := scalarValue(meta, "name"), scalarValue(meta, "namespace")
+	if name == "" && scalarValue(meta, "generateName") == "" {
+		w.problems = append(w.problems, problem{field: "metadata.name", message: "it has no metadata.name: the API server requires one; give the object a name"})
+		return
+	}
+	if namespace != "" {
+		w.checkNamespaceName("metadata.namespace", namespace)
+	}
+	if apiVersion == "v1" && kind == "Namespace" {
+		w.checkNamespaceName("metadata.name", name)
+	}
+}
+
+func (w *shapeWalker) checkNamespaceName(field, name string) {
+	if msgs := apivalidation.ValidateNamespaceName(name, false); len(msgs) > 0 {
+		w.problems = append(w.problems, problem{field: field, message: fmt.Sprintf(
+			"%s %q is not a namespace name the API server takes: %s%s", field, name, strings.Join(msgs, "; "), placeholderHint(name))})
+	}
 }
 
 // placeholderHint asks, of a name in capitals such as the catalog
@@ -205,6 +237,9 @@ func (w *shapeWalker) walkStruct(n *yaml.Node, t reflect.Type) {
 		return
 	}
 	fields, ports := jsonFields(t), portFields[t]
+	if imageRequired[t] {
+		w.checkImage(n)
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if f, known := fields[n.Content[i].Value]; known {
 			w.path.pushKey(n.Content[i].Value)

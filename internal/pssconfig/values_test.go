@@ -111,9 +111,12 @@ func TestValuesInAConfigMap(t *testing.T) {
 	if len(errs) > 0 || cfg.Version.Version != psaapi.MajorMinorVersion(1, 25) || cfg.Version.Text != "v1.25" {
 		t.Errorf("version %v (text %q), errors %v; want v1.25", cfg.Version.Version, cfg.Version.Text, errs)
 	}
+	// An empty value keeps the default, as for every ConfigMap key.
+	if cfg, errs := load(t, configMap+"  version: ''\n"); len(errs) > 0 || cfg.Version.Text != "latest" {
+		t.Errorf("empty version: %q, errors %v; want the default, latest", cfg.Version.Text, errs)
+	}
 	for _, tc := range []struct{ data, want string }{
 		{"  version: v2\n", `data.version: unknown version "v2": must be "latest" or "v1.x", for example v1.30 or latest`},
-		{"  version: ''\n", `data.version: unknown version "": must be "latest" or "v1.x", for example v1.30 or latest`},
 		{"  exemptLabels: app=web\n", "data.exemptLabels: cannot be set from a ConfigMap: use the typed config kind"},
 	} {
 		if _, errs := load(t, configMap+tc.data); !slices.Equal(errs, []string{tc.want}) {

@@ -265,6 +265,21 @@ var cases = []hostileCase{
     subnetworkRef:`, `    networkRef:
       external: networks/kf-net
     subnetworkRef:`), errorField: "spec.networkRef.external", errorText: "is not a form Config Connector takes"},
+	{name: "nameless Namespace", kind: "Namespace", edit: replace(`  metadata:
+    name: kubeflow
+`, `  metadata:
+    labels: {team: ml}
+`), errorField: "metadata.name", errorText: "it has no metadata.name"},
+	{name: "Namespace name the API server refuses", kind: "Namespace", edit: replace(`  metadata:
+    name: kubeflow
+`, `  metadata:
+    name: Kube_Flow
+`), errorField: "metadata.name", errorText: "is not a namespace name the API server takes"},
+	{name: "one Namespace twice", kind: "Namespace", edit: func(s string) string {
+		return s + "- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: kubeflow\n"
+	}, errorField: "metadata.name", errorText: "the package holds it twice"},
+	{name: "container with no image", kind: "Deployment", edit: replace(`image: us-docker.pkg.dev/kf-project/mirror/nginx:1.25`, `imagePullPolicy: Always`),
+		errorField: "spec.template.spec.containers[0].image", errorText: "requires every container to name its image"},
 	{name: "function config key written twice", kind: "", inConfig: true, edit: func(config string) string {
 		return strings.Replace(config, "metadata: {name: ", "metadata: {labels: {a: b}, labels: {c: d}, name: ", 1)
 	}, errorField: "metadata.labels", errorText: "written twice"},
