@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+
+	"github.com/lockdown-krm/lockdown/internal/kcc"
 )
 
 // ExternalRef is a Config Connector external reference to a Compute
@@ -47,14 +49,8 @@ func ParseExternal(ref string) ExternalRef {
 	return out
 }
 
-// gcpName is the name an object has in GCP: spec.resourceID when set,
-// else metadata.name (Config Connector's rule for every resource).
-func gcpName(obj *fn.KubeObject) string {
-	if id, _, _ := obj.NestedString("spec", "resourceID"); id != "" {
-		return id
-	}
-	return obj.GetName()
-}
+// gcpName is the name an object has in GCP (kcc.GCPName).
+func gcpName(obj *fn.KubeObject) string { return kcc.GCPName(obj) }
 
 // matchesExternal tells whether obj is the resource ext names: the same
 // GCP name, and the same project and region where both are known.

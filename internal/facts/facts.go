@@ -530,10 +530,7 @@ func specsOf[S any](items fn.KubeObjects, kind string, res *results.Collector) i
 	}
 }
 
-func isKCC(obj *fn.KubeObject) bool {
-	group, _ := fn.ParseGroupVersion(obj.GetAPIVersion())
-	return strings.HasSuffix(group, ".cnrm.cloud.google.com")
-}
+func isKCC(obj *fn.KubeObject) bool { return kcc.IsConfigConnector(obj) }
 
 func keyOf(obj *fn.KubeObject) Key {
 	return Key{Kind: obj.GetKind(), Namespace: obj.GetNamespace(), Name: obj.GetName()}

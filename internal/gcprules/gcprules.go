@@ -16,6 +16,8 @@ import (
 	"fmt"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+
+	"github.com/lockdown-krm/lockdown/internal/kcc"
 )
 
 // Violation is one rule an object breaks, at a field of that object.
@@ -54,7 +56,7 @@ var kinds = map[string][]rule{
 // Check returns the rules obj breaks, in field order of the rules.
 func Check(obj *fn.KubeObject) []Violation {
 	rules, ok := kinds[obj.GetKind()]
-	if !ok || !isConfigConnector(obj) {
+	if !ok || !kcc.IsConfigConnector(obj) {
 		return nil
 	}
 	var v violations
@@ -62,11 +64,6 @@ func Check(obj *fn.KubeObject) []Violation {
 		r(obj, &v)
 	}
 	return v.list
-}
-
-func isConfigConnector(obj *fn.KubeObject) bool {
-	group, _ := fn.ParseGroupVersion(obj.GetAPIVersion())
-	return len(group) > len(".cnrm.cloud.google.com") && group[len(group)-len(".cnrm.cloud.google.com"):] == ".cnrm.cloud.google.com"
 }
 
 type violations struct{ list []Violation }

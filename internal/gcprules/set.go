@@ -2,11 +2,9 @@ package gcprules
 
 import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
-)
 
-// ProjectAnnotation is where Config Connector reads an object's project,
-// on the object or on its Namespace.
-const ProjectAnnotation = "cnrm.cloud.google.com/project-id"
+	"github.com/lockdown-krm/lockdown/internal/kcc"
+)
 
 // scopes are the Compute kinds whose GCP names must not repeat, and the
 // field that scopes them: "" for a kind whose names are unique in the
@@ -44,21 +42,21 @@ func Duplicates(items fn.KubeObjects, only func(*fn.KubeObject) bool) []Duplicat
 	nsProject := map[string]string{}
 	for _, obj := range items {
 		if obj.GetKind() == "Namespace" && obj.GetAPIVersion() == "v1" {
-			nsProject[obj.GetName()] = obj.GetAnnotation(ProjectAnnotation)
+			nsProject[obj.GetName()] = obj.GetAnnotation(kcc.ProjectIDAnnotation)
 		}
 	}
 	seen := map[[4]string]*fn.KubeObject{}
 	var out []Duplicate
 	for _, obj := range items {
 		scope, checked := scopes[obj.GetKind()]
-		if !checked || !isConfigConnector(obj) {
+		if !checked || !kcc.IsConfigConnector(obj) {
 			continue
 		}
-		project := obj.GetAnnotation(ProjectAnnotation)
+		project := obj.GetAnnotation(kcc.ProjectIDAnnotation)
 		if project == "" {
 			project = nsProject[obj.GetNamespace()]
 		}
-		key := [4]string{obj.GetKind(), project, "", gcpName(obj)}
+		key := [4]string{obj.GetKind(), project, "", kcc.GCPName(obj)}
 		if project == "" {
 			key[1] = "namespace:" + obj.GetNamespace()
 		}
@@ -78,11 +76,4 @@ func Duplicates(items fn.KubeObjects, only func(*fn.KubeObject) bool) []Duplicat
 		}
 	}
 	return out
-}
-
-func gcpName(obj *fn.KubeObject) string {
-	if id, _, _ := obj.NestedString("spec", "resourceID"); id != "" {
-		return id
-	}
-	return obj.GetName()
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/lockdown-krm/lockdown/internal/owned"
 	"github.com/lockdown-krm/lockdown/internal/results"
 	"github.com/lockdown-krm/lockdown/internal/yamledit"
 )
@@ -287,9 +288,6 @@ func copyResolved(n *yaml.Node) *yaml.Node {
 	return &c
 }
 
-// identity is what makes two objects one to the API server.
-type identity struct{ group, kind, namespace, name string }
-
 // noDuplicates refuses a package that holds one object twice (one
 // group, kind, namespace and name): the API server keeps one of them and
 // kpt live apply refuses the package, while each function would read
@@ -298,14 +296,14 @@ type identity struct{ group, kind, namespace, name string }
 // two blueprints rendered together each have their setters and function
 // configs.
 func noDuplicates(items fn.KubeObjects, res *results.Collector) bool {
-	seen := make(map[identity]*fn.KubeObject, len(items))
+	seen := make(map[string]*fn.KubeObject, len(items))
 	ok := true
 	for _, obj := range items {
 		group, _ := fn.ParseGroupVersion(obj.GetAPIVersion())
 		if obj.GetName() == "" || notApplied(obj, group) {
 			continue // refused already, or never sent to the API server
 		}
-		id := identity{group, obj.GetKind(), obj.GetNamespace(), obj.GetName()}
+		id := owned.Identity(obj)
 		first, dup := seen[id]
 		if !dup {
 			seen[id] = obj

@@ -26,6 +26,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/lockdown-krm/lockdown/internal/gcp"
+	"github.com/lockdown-krm/lockdown/internal/kcc"
 	"github.com/lockdown-krm/lockdown/internal/yamledit"
 )
 
@@ -89,13 +90,6 @@ func checkShapes(obj *fn.KubeObject) []problem {
 		return nil
 	})
 	return problems
-}
-
-// isConfigConnector tells whether apiVersion is one of Config Connector's
-// groups (compute.cnrm.cloud.google.com/v1beta1, ...).
-func isConfigConnector(apiVersion string) bool {
-	group, _, _ := strings.Cut(apiVersion, "/")
-	return strings.HasSuffix(group, ".cnrm.cloud.google.com")
 }
 
 // checkCustomResourceName applies the API server's rule for the name of a
@@ -376,3 +370,10 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 // fieldCache keeps jsonFields' answers (reflect.Type to its fields): the
 // walk meets the same types on every object.
 var fieldCache sync.Map
+
+// isConfigConnector tells whether apiVersion is one of Config Connector's
+// groups (compute.cnrm.cloud.google.com/v1beta1, ...).
+func isConfigConnector(apiVersion string) bool {
+	group, _, _ := strings.Cut(apiVersion, "/")
+	return kcc.IsGroup(group)
+}

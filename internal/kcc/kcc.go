@@ -8,6 +8,7 @@ package kcc
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	kccref "github.com/GoogleCloudPlatform/k8s-config-connector/pkg/clients/generated/apis/k8s/v1alpha1"
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -92,6 +93,28 @@ func ObjectMeta(name string, like *fn.KubeObject) metav1.ObjectMeta {
 
 // ProjectIDAnnotation names the GCP project of a Config Connector object.
 const ProjectIDAnnotation = "cnrm.cloud.google.com/project-id"
+
+// groupSuffix ends every Config Connector API group
+// (compute.cnrm.cloud.google.com, container.cnrm.cloud.google.com, ...).
+const groupSuffix = ".cnrm.cloud.google.com"
+
+// IsGroup tells whether group is one of Config Connector's.
+func IsGroup(group string) bool { return strings.HasSuffix(group, groupSuffix) }
+
+// IsConfigConnector tells whether obj is a Config Connector object.
+func IsConfigConnector(obj *fn.KubeObject) bool {
+	group, _ := fn.ParseGroupVersion(obj.GetAPIVersion())
+	return IsGroup(group)
+}
+
+// GCPName is the name obj has in GCP: spec.resourceID when set, else
+// metadata.name (Config Connector's rule for every resource).
+func GCPName(obj *fn.KubeObject) string {
+	if id, _, _ := obj.NestedString("spec", "resourceID"); id != "" {
+		return id
+	}
+	return obj.GetName()
+}
 
 // TypeMeta is the apiVersion and kind of a Config Connector kind.
 func TypeMeta(group, version, kind string) metav1.TypeMeta {

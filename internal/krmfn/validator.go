@@ -84,8 +84,11 @@ type Validation struct {
 // Validate is fn.Run for a processor that never changes items. It falls
 // back to fn.Run whenever it is not sure to do exactly what fn.Run does.
 func Validate(processor fn.ResourceListProcessor, reads Reads, in []byte) (Validation, error) {
+	if mayHaveAliases(in) { // Evaluate writes aliases out before the SDK reads them
+		return regularRun(processor, in)
+	}
 	rl, ok := readSelected(in, reads)
-	if !ok || mayHaveAliases(in) { // Evaluate writes aliases out before the SDK reads them
+	if !ok {
 		return regularRun(processor, in)
 	}
 	read := slices.Clone(rl.Items)

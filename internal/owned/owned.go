@@ -118,11 +118,11 @@ func Reconcile(items fn.KubeObjects, owner Owner, desired []*fn.KubeObject, res 
 	}
 	wanted := map[string]*fn.KubeObject{}
 	for _, obj := range desired {
-		wanted[identity(obj)] = obj
+		wanted[Identity(obj)] = obj
 	}
 	out := make(fn.KubeObjects, 0, len(items)+len(desired))
 	for _, obj := range items {
-		_, still := wanted[identity(obj)]
+		_, still := wanted[Identity(obj)]
 		switch theirs := obj.GetAnnotation(Annotation); {
 		case owner.Owns(obj):
 			if !still {
@@ -145,20 +145,20 @@ func Reconcile(items fn.KubeObjects, owner Owner, desired []*fn.KubeObject, res 
 func checkConflicts(items fn.KubeObjects, owner Owner, desired []*fn.KubeObject, res *results.Collector) bool {
 	existing := map[string]*fn.KubeObject{}
 	for _, obj := range items {
-		existing[identity(obj)] = obj
+		existing[Identity(obj)] = obj
 	}
 	ok := true
 	generated := map[string]bool{}
 	for _, obj := range desired {
-		if generated[identity(obj)] {
+		if generated[Identity(obj)] {
 			res.Error(obj, "metadata.name", "%s would generate %s twice: this is a bug in %s, please report it",
 				owner.Function, results.Name(obj), owner.Function)
 			ok = false
 		}
-		generated[identity(obj)] = true
+		generated[Identity(obj)] = true
 	}
 	for _, obj := range desired {
-		other, found := existing[identity(obj)]
+		other, found := existing[Identity(obj)]
 		if !found || other.GetAnnotation(Annotation) == owner.String() {
 			continue
 		}
@@ -252,8 +252,9 @@ func IsLocalConfig(obj *fn.KubeObject) bool {
 	return obj.GetAnnotation(fn.KptLocalConfig) == localConfigTrue
 }
 
-// identity is what makes two objects the same object to the API server.
-func identity(obj *fn.KubeObject) string {
+// Identity is what makes two objects the same object to the API server:
+// group, kind, namespace and name.
+func Identity(obj *fn.KubeObject) string {
 	group, _ := fn.ParseGroupVersion(obj.GetAPIVersion())
 	return strings.Join([]string{group, obj.GetKind(), obj.GetNamespace(), obj.GetName()}, "|")
 }
