@@ -1,6 +1,6 @@
 package krmfn
 
-import "strings"
+import "bytes"
 
 // itemText is one entry of a ResourceList's items, as text.
 type itemText struct {
@@ -99,21 +99,21 @@ func (sp *splitter) line(l scanLine) bool {
 
 // topLevelKey reads a key of the ResourceList itself.
 func (sp *splitter) topLevelKey(l scanLine) bool {
-	if l.dashes > 0 || l.keyCol != 0 || !l.keySure || sp.seen[l.key] {
+	if l.dashes > 0 || l.keyCol != 0 || !l.keySure || sp.seen[string(l.key)] {
 		return false
 	}
-	sp.seen[l.key] = true
-	switch l.key {
+	sp.seen[string(l.key)] = true
+	switch string(l.key) {
 	case "apiVersion":
 		sp.current = sectionScalar
 		return l.style == valuePlain || l.style == valueQuoted
 	case "kind":
 		sp.current = sectionScalar
-		return (l.style == valuePlain || l.style == valueQuoted) && l.valueSure && l.value == "ResourceList"
+		return (l.style == valuePlain || l.style == valueQuoted) && l.valueSure && string(l.value) == "ResourceList"
 	case "items":
 		sp.current = sectionItems
 		sp.seqCol = -1
-		if l.style == valueFlow && l.value == "[]" {
+		if l.style == valueFlow && string(l.value) == "[]" {
 			sp.current = sectionNone // no items
 			return true
 		}
@@ -121,7 +121,7 @@ func (sp *splitter) topLevelKey(l scanLine) bool {
 	case "functionConfig":
 		sp.current = sectionFunctionConfig
 		sp.fcStart = l.end + 1
-		if l.style == valueFlow && l.value == "{}" {
+		if l.style == valueFlow && string(l.value) == "{}" {
 			sp.current = sectionNone // an empty config
 			return true
 		}
@@ -193,29 +193,30 @@ func (sp *splitter) itemKey(l scanLine) {
 		it.kindSure = false
 		return
 	}
-	if l.key != "kind" {
+	if string(l.key) != "kind" {
 		return
 	}
 	it.kinds++
-	it.kind = l.value
+	it.kind = string(l.value)
 	it.kindSure = it.kinds == 1 && (l.style == valueQuoted && l.valueSure || l.style == valuePlain && plainString(l.value))
 	sp.kindLine = l.style == valuePlain
 }
 
 // plainString tells whether a plain scalar is surely a string, as a kind
 // is: a name that YAML cannot read as a number, a boolean or null.
-func plainString(v string) bool {
-	if v == "" || !('A' <= v[0] && v[0] <= 'Z' || 'a' <= v[0] && v[0] <= 'z') {
+func plainString(v []byte) bool {
+	if len(v) == 0 || !('A' <= v[0] && v[0] <= 'Z' || 'a' <= v[0] && v[0] <= 'z') {
 		return false
 	}
-	for _, c := range []byte(v) {
+	for _, c := range v {
 		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9') {
 			return false
 		}
 	}
-	switch strings.ToLower(v) {
-	case "y", "n", "yes", "no", "on", "off", "true", "false", "null":
-		return false
+	for _, word := range []string{"y", "n", "yes", "no", "on", "off", "true", "false", "null"} {
+		if bytes.EqualFold(v, []byte(word)) {
+			return false
+		}
 	}
 	return true
 }

@@ -29,7 +29,6 @@ package krmfn
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strings"
@@ -50,7 +49,7 @@ func MainValidator(processor fn.ResourceListProcessor, reads Reads, opts ...fn.O
 	if len(os.Args) > 1 {
 		return Main(processor, opts...)
 	}
-	in, err := io.ReadAll(os.Stdin)
+	in, err := readStdin()
 	if err != nil {
 		fn.Logf("failed to evaluate function: unable to read from stdin: %v", err)
 		return 1
