@@ -88,6 +88,11 @@ func policies(cfg *pssconfig.PodSecurity, version string, res *results.Collector
 	exclude := exemptionFilters(cfg)
 	var out []*fn.KubeObject
 	for _, c := range controlsOf(psaapi.Level(cfg.Level)) {
+		if !c.existsAt(cfg.Version.Version) {
+			res.Info(nil, "", "no %s policy: the %s standard has its %s control from %s, and the policies are pinned to %s (Kyverno would enforce it at any version)",
+				c.Policy, c.Level, c.Name, c.since(), cfg.Version.Text)
+			continue
+		}
 		if obj := kcc.Build(res, policyFor(c, cfg, version, exclude)); obj != nil {
 			out = append(out, obj)
 		}

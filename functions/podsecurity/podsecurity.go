@@ -93,6 +93,9 @@ func report(in krmfn.Input[pssconfig.PodSecurity], kyverno bool, policies int, p
 	lv := cfg.LevelVersion()
 	if kyverno {
 		res.Info(nil, "", "%d Kyverno ClusterPolicies for the %s Pod Security Standard, failureAction %s", policies, lv, cfg.ValidationFailureAction)
+		if policies > 0 {
+			res.Info(nil, "", "the ClusterPolicies need Kyverno %s in the cluster before they are applied (without it kpt live apply fails on their kind, and nothing is enforced): %s", KyvernoVersion, KyvernoInstall)
+		}
 		warnBroadNames(in.Items, cfg, res)
 	}
 	if cfg.Output == pssconfig.OutputKyverno {

@@ -15,6 +15,11 @@ import (
 // policies are written for and validated against.
 const KyvernoVersion = "v1.15.2"
 
+// KyvernoInstall is the install step for that release: chart 3.5.2 is
+// the one whose appVersion is v1.15.2 (charts/kyverno/Chart.yaml of the
+// Kyverno module at that tag), installed as that chart's README says.
+const KyvernoInstall = "helm repo add kyverno https://kyverno.github.io/kyverno/ && helm install kyverno --namespace kyverno --create-namespace kyverno/kyverno --version 3.5.2"
+
 // Kyverno's CRD accepts podSecurity.version v1.19 to v1.29, or latest.
 var (
 	kyvernoOldest = psaapi.MajorMinorVersion(1, 19)

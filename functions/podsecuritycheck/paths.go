@@ -66,14 +66,21 @@ var checkTable = map[string]checkInfo{
 		return !(s.ConfigMap != nil || s.CSI != nil || s.DownwardAPI != nil || s.EmptyDir != nil || s.Ephemeral != nil ||
 			s.PersistentVolumeClaim != nil || s.Projected != nil || s.Secret != nil)
 	}, "", "the restricted standard allows only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes")},
-	"hostPorts": {fix: "remove hostPort from the container ports", locate: containerField(func(c *container) (out []location) {
-		for j, p := range c.Ports {
-			if p.HostPort != 0 {
-				out = append(out, location{fmt.Sprintf("ports[%d].hostPort", j), "remove hostPort: reach the pod through a Service"})
+	"hostPorts": {fix: "remove hostPort from the container ports", locate: func(m *metav1.ObjectMeta, s *corev1.PodSpec) []location {
+		return containerField(func(c *container) (out []location) {
+			for j, p := range c.Ports {
+				switch {
+				case p.HostPort == 0:
+				case s.HostNetwork:
+					// Written or not, the API server sets it (applyAPIServerDefaults).
+					out = append(out, location{fmt.Sprintf("ports[%d].hostPort", j), "remove hostNetwork and any hostPort: the API server gives a hostNetwork pod's containerPort to hostPort"})
+				default:
+					out = append(out, location{fmt.Sprintf("ports[%d].hostPort", j), "remove hostPort: reach the pod through a Service"})
+				}
 			}
-		}
-		return out
-	})},
+			return out
+		})(m, s)
+	}},
 	"procMount":            {fix: "remove procMount or set it to Default", locate: procMount},
 	"procMount_restricted": {fix: "remove procMount or set it to Default", locate: procMount},
 	"seLinuxOptions": {fix: "remove the SELinux user and role, and use a container_t, container_init_t, container_kvm_t or container_engine_t type", locate: securityContexts(func(psc *corev1.PodSecurityContext, sc *corev1.SecurityContext) []location {
@@ -119,17 +126,7 @@ var checkTable = map[string]checkInfo{
 		}
 		return nil
 	})},
-	"sysctls": {fix: "set only the safe sysctls", locate: func(_ *metav1.ObjectMeta, s *corev1.PodSpec) (out []location) {
-		if s.SecurityContext == nil {
-			return nil
-		}
-		for i, sc := range s.SecurityContext.Sysctls {
-			if !slices.Contains(safeSysctls, sc.Name) {
-				out = append(out, location{fmt.Sprintf("securityContext.sysctls[%d].name", i), sc.Name + " is not a safe sysctl: remove it"})
-			}
-		}
-		return out
-	}},
+	"sysctls": {fix: "set only the sysctls the standard lists as safe"}, // located by probing, in probeLocators
 	"windowsHostProcess": {fix: "do not run Windows HostProcess containers", locate: securityContexts(func(psc *corev1.PodSecurityContext, sc *corev1.SecurityContext) []location {
 		var w *corev1.WindowsSecurityContextOptions
 		if psc != nil {
@@ -175,9 +172,61 @@ var checkTable = map[string]checkInfo{
 var baselineCapabilities = []string{"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
 	"NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"}
 
-var safeSysctls = []string{"kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start",
-	"net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time",
-	"net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes"}
+// probeLocators locate the fields of checks whose rules are lists that
+// change with the standard's version (the safe sysctls; the seccomp
+// annotations, whose keys name containers). Rather than a copy of the
+// library's lists, they ask the library itself: fails runs the failed
+// check, at the pinned version, on a probe pod that holds one candidate
+// field alone, and the candidates it refuses are the ones to name.
+var probeLocators = map[string]func(meta *metav1.ObjectMeta, spec *corev1.PodSpec, fails probe) []location{
+	"sysctls": func(_ *metav1.ObjectMeta, s *corev1.PodSpec, fails probe) (out []location) {
+		if s.SecurityContext == nil {
+			return nil
+		}
+		for i, sysctl := range s.SecurityContext.Sysctls {
+			alone := &corev1.PodSpec{SecurityContext: &corev1.PodSecurityContext{Sysctls: []corev1.Sysctl{sysctl}}}
+			if fails(&metav1.ObjectMeta{}, alone) {
+				out = append(out, location{fmt.Sprintf("securityContext.sysctls[%d].name", i), sysctl.Name + " is not a safe sysctl at this version of the standard: remove it"})
+			}
+		}
+		return out
+	},
+	"seccompProfile_baseline": func(meta *metav1.ObjectMeta, s *corev1.PodSpec, fails probe) []location {
+		out := seccompAnnotations(meta, s, fails)
+		return append(out, checkTable["seccompProfile_baseline"].locate(meta, s)...)
+	},
+}
+
+// probe tells whether a failed check fails on a probe pod too.
+type probe func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) bool
+
+// seccompAnnotations names the old seccomp annotations (the pod's,
+// seccomp.security.alpha.kubernetes.io/pod, and a container's,
+// container.seccomp.security.alpha.kubernetes.io/<name>) that the check
+// refuses, each probed alone beside the pod's container names.
+func seccompAnnotations(meta *metav1.ObjectMeta, s *corev1.PodSpec, fails probe) (out []location) {
+	if meta == nil {
+		return nil
+	}
+	names := &corev1.PodSpec{}
+	for _, c := range allContainers(s) {
+		names.Containers = append(names.Containers, corev1.Container{Name: c.Name})
+	}
+	keys := make([]string, 0, len(meta.Annotations))
+	for k := range meta.Annotations {
+		if strings.Contains(k, "seccomp.security.alpha.kubernetes.io/") {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		alone := &metav1.ObjectMeta{Annotations: map[string]string{k: meta.Annotations[k]}}
+		if fails(alone, names) {
+			out = append(out, location{"@annotations." + k, "set it to runtime/default or localhost/<profile>, or better, remove it and set securityContext.seccompProfile"})
+		}
+	}
+	return out
+}
 
 // container is any of a pod's containers, with its path in the pod spec.
 type container struct {

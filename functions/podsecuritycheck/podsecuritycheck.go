@@ -17,6 +17,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	psaapi "k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
+	"k8s.io/utils/ptr"
 
 	"github.com/lockdown-krm/lockdown/internal/krmfn"
 	"github.com/lockdown-krm/lockdown/internal/pssconfig"
@@ -87,6 +88,7 @@ func decodeTemplate(obj *fn.KubeObject, specPath string, res *results.Collector)
 		res.Error(obj, specPath, "%s is not a valid pod spec: %v", specPath, err)
 		return t, false
 	}
+	applyAPIServerDefaults(t.Spec)
 	t.MetaPath = workloads.MetadataBeside(specPath)
 	if t.MetaPath != "" {
 		if m, found, err := obj.NestedSubObject(strings.Split(t.MetaPath, ".")...); err == nil && found {
@@ -142,6 +144,9 @@ func run(in krmfn.Input[Config]) fn.KubeObjects {
 type Violation struct {
 	ID     policy.CheckID
 	Result policy.CheckResult
+	// fails runs the same check at the same level and version on another
+	// pod (probeLocators).
+	fails probe
 }
 
 // Reason is the check's reason with its detail.
@@ -157,9 +162,16 @@ func (v Violation) Reason() string {
 // knows no better.
 func (v Violation) Locate(meta *metav1.ObjectMeta, spec *corev1.PodSpec) []location {
 	info, known := checkTable[string(v.ID)]
-	if known {
-		if locs := info.locate(meta, spec); len(locs) > 0 {
+	if locate, probes := probeLocators[string(v.ID)]; probes && v.fails != nil {
+		if locs := locate(meta, spec, v.fails); len(locs) > 0 {
 			return locs
+		}
+	}
+	if known {
+		if info.locate != nil {
+			if locs := info.locate(meta, spec); len(locs) > 0 {
+				return locs
+			}
 		}
 		return []location{{"", info.fix}}
 	}
@@ -225,11 +237,49 @@ func Evaluate(lv psaapi.LevelVersion, meta *metav1.ObjectMeta, spec *corev1.PodS
 		if lv.Level == psaapi.LevelRestricted && ce.check.Level == psaapi.LevelBaseline && overridden(ce.check.ID, lv.Version) {
 			continue
 		}
-		for _, r := range ce.evaluator.EvaluatePod(psaapi.LevelVersion{Level: ce.check.Level, Version: lv.Version}, meta, spec) {
+		at := psaapi.LevelVersion{Level: ce.check.Level, Version: lv.Version}
+		fails := func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) bool {
+			for _, r := range ce.evaluator.EvaluatePod(at, meta, spec) {
+				if !r.Allowed {
+					return true
+				}
+			}
+			return false
+		}
+		for _, r := range ce.evaluator.EvaluatePod(at, meta, spec) {
 			if !r.Allowed {
-				out = append(out, Violation{ID: ce.check.ID, Result: r})
+				out = append(out, Violation{ID: ce.check.ID, Result: r, fails: fails})
 			}
 		}
 	}
 	return out
+}
+
+// applyAPIServerDefaults sets the defaults the API server gives a pod
+// before Pod Security admission sees it, where they change a check's
+// verdict or the fields it names. Kubernetes' pkg/apis/core/v1/defaults.go
+// (v1.32): SetDefaults_Volume makes a volume with no source an emptyDir
+// (which restrictedVolumes allows), and SetDefaults_Pod gives every port
+// of a hostNetwork pod's containers and init containers its containerPort
+// as hostPort (which hostPorts refuses). The other defaults there (pull
+// policy, DNS policy, grace period, an empty pod securityContext, ...) no
+// check reads.
+func applyAPIServerDefaults(spec *corev1.PodSpec) {
+	for i := range spec.Volumes {
+		if ptr.AllPtrFieldsNil(&spec.Volumes[i].VolumeSource) {
+			spec.Volumes[i].VolumeSource = corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}
+		}
+	}
+	if !spec.HostNetwork {
+		return
+	}
+	for _, containers := range [][]corev1.Container{spec.Containers, spec.InitContainers} {
+		for i := range containers {
+			for j := range containers[i].Ports {
+				if p := &containers[i].Ports[j]; p.HostPort == 0 {
+					p.HostPort = p.ContainerPort
+				}
+			}
+		}
+	}
 }
