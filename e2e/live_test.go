@@ -53,6 +53,7 @@ func TestLive(t *testing.T) {
 	s := startLiveServer(t, repo)
 
 	t.Run("strict-field-validation", func(t *testing.T) { s.testStrictFieldValidation(t, r) })
+	t.Run("pod-security-admission", s.testPodSecurityAdmission)
 	for _, blueprint := range blueprintsIn(t, repo) {
 		name := filepath.Base(blueprint)
 		envs := append([]string{""}, environments(t, repo, name)...)

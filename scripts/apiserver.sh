@@ -236,7 +236,9 @@ start_etcd() {
 # a cluster whose webhook pods are not up. So the service range only numbers
 # ClusterIPs. No endpoint reconciler: it would publish 127.0.0.1 as the
 # kubernetes Service's endpoint, which the API refuses (loopback), every ten
-# seconds.
+# seconds. Privileged containers are allowed, as GKE's API server allows
+# them (kube-apiserver refuses them by default, before admission): Pod
+# Security admission, not validation, must be what refuses them here.
 start_apiserver() {
 	local port=$1 etcd=$2
 	launch kube-apiserver "$bin/kube-apiserver" \
@@ -251,6 +253,7 @@ start_apiserver() {
 		--enable-aggregator-routing=true \
 		--audit-policy-file="$dir/audit-policy.yaml" --audit-log-path="$dir/audit.log" \
 		--audit-log-mode=blocking \
+		--allow-privileged=true \
 		--profiling=false --enable-priority-and-fairness=false
 }
 

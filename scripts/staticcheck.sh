@@ -32,6 +32,7 @@ fi
 
 "$bin/staticcheck" ./...
 (cd tests/cloudbuild && "$bin/staticcheck" ./...)
+(cd tests/netpol && "$bin/staticcheck" ./...)
 
 # deadcode names each unreachable function as "file:line:col: unreachable
 # func: Name"; test-only packages are reached from tests alone. The
