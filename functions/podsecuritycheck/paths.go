@@ -45,9 +45,7 @@ var checkTable = map[string]checkInfo{
 		}
 		return nil
 	})},
-	"capabilities_baseline": {fix: "add only the capabilities the baseline standard allows", locate: containerField(func(c *container) []location {
-		return addedCapabilities(c, baselineCapabilities, "remove it from capabilities.add: the baseline standard allows only "+strings.Join(baselineCapabilities, ", "))
-	})},
+	"capabilities_baseline": {fix: "add only the capabilities the baseline standard allows"}, // located by probing, in probeLocators
 	"capabilities_restricted": {fix: "drop ALL capabilities and add at most NET_BIND_SERVICE", locate: containerField(func(c *container) []location {
 		out := addedCapabilities(c, []string{"NET_BIND_SERVICE"}, "remove it from capabilities.add: the restricted standard allows only NET_BIND_SERVICE")
 		var drop []corev1.Capability
@@ -61,11 +59,7 @@ var checkTable = map[string]checkInfo{
 	})},
 	"hostPathVolumes": {fix: "do not mount hostPath volumes", locate: volumes(func(v *corev1.Volume) bool { return v.HostPath != nil }, "hostPath",
 		"use an emptyDir, configMap, secret or persistentVolumeClaim instead of a hostPath volume")},
-	"restrictedVolumes": {fix: "use only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes", locate: volumes(func(v *corev1.Volume) bool {
-		s := v.VolumeSource
-		return !(s.ConfigMap != nil || s.CSI != nil || s.DownwardAPI != nil || s.EmptyDir != nil || s.Ephemeral != nil ||
-			s.PersistentVolumeClaim != nil || s.Projected != nil || s.Secret != nil)
-	}, "", "the restricted standard allows only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes")},
+	"restrictedVolumes": {fix: restrictedVolumesFix}, // located by probing, in probeLocators
 	"hostPorts": {fix: "remove hostPort from the container ports", locate: func(m *metav1.ObjectMeta, s *corev1.PodSpec) []location {
 		return containerField(func(c *container) (out []location) {
 			for j, p := range c.Ports {
@@ -169,12 +163,14 @@ var checkTable = map[string]checkInfo{
 	})},
 }
 
-var baselineCapabilities = []string{"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
-	"NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"}
+// restrictedVolumesFix is advice only; which volumes the standard refuses
+// is the library's to say (probeLocators).
+const restrictedVolumesFix = "use only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes"
 
-// probeLocators locate the fields of checks whose rules are lists that
-// change with the standard's version (the safe sysctls; the seccomp
-// annotations, whose keys name containers). Rather than a copy of the
+// probeLocators locate the fields of checks whose rules are lists (the
+// safe sysctls, which change with the standard's version; the baseline
+// capabilities; the restricted volume types; the seccomp annotations,
+// whose keys name containers). Rather than a copy of the
 // library's lists, they ask the library itself: fails runs the failed
 // check, at the pinned version, on a probe pod that holds one candidate
 // field alone, and the candidates it refuses are the ones to name.
@@ -187,6 +183,29 @@ var probeLocators = map[string]func(meta *metav1.ObjectMeta, spec *corev1.PodSpe
 			alone := &corev1.PodSpec{SecurityContext: &corev1.PodSecurityContext{Sysctls: []corev1.Sysctl{sysctl}}}
 			if fails(&metav1.ObjectMeta{}, alone) {
 				out = append(out, location{fmt.Sprintf("securityContext.sysctls[%d].name", i), sysctl.Name + " is not a safe sysctl at this version of the standard: remove it"})
+			}
+		}
+		return out
+	},
+	"capabilities_baseline": func(_ *metav1.ObjectMeta, s *corev1.PodSpec, fails probe) (out []location) {
+		for _, c := range allContainers(s) {
+			if c.SecurityContext == nil || c.SecurityContext.Capabilities == nil {
+				continue
+			}
+			for k, capability := range c.SecurityContext.Capabilities.Add {
+				alone := &corev1.PodSpec{Containers: []corev1.Container{{Name: c.Name, SecurityContext: &corev1.SecurityContext{
+					Capabilities: &corev1.Capabilities{Add: []corev1.Capability{capability}}}}}}
+				if fails(&metav1.ObjectMeta{}, alone) {
+					out = append(out, location{fmt.Sprintf("%s.securityContext.capabilities.add[%d]", c.path, k), string(capability) + ": remove it from capabilities.add: the baseline standard does not allow it"})
+				}
+			}
+		}
+		return out
+	},
+	"restrictedVolumes": func(_ *metav1.ObjectMeta, s *corev1.PodSpec, fails probe) (out []location) {
+		for i, v := range s.Volumes {
+			if fails(&metav1.ObjectMeta{}, &corev1.PodSpec{Volumes: []corev1.Volume{v}}) {
+				out = append(out, location{fmt.Sprintf("volumes[%d]", i), restrictedVolumesFix})
 			}
 		}
 		return out
