@@ -144,9 +144,20 @@ func run(in krmfn.Input[Config]) fn.KubeObjects {
 type Violation struct {
 	ID     policy.CheckID
 	Result policy.CheckResult
-	// fails runs the same check at the same level and version on another
-	// pod (probeLocators).
-	fails probe
+	// evaluator and at run the same check at the same level and version
+	// on a probe pod (probeLocators).
+	evaluator policy.Evaluator
+	at        psaapi.LevelVersion
+}
+
+// fails tells whether the violation's check fails on a probe pod too.
+func (v Violation) fails(meta *metav1.ObjectMeta, spec *corev1.PodSpec) bool {
+	for _, r := range v.evaluator.EvaluatePod(v.at, meta, spec) {
+		if !r.Allowed {
+			return true
+		}
+	}
+	return false
 }
 
 // Reason is the check's reason with its detail.
@@ -162,7 +173,7 @@ func (v Violation) Reason() string {
 // knows no better.
 func (v Violation) Locate(meta *metav1.ObjectMeta, spec *corev1.PodSpec) []location {
 	info, known := checkTable[string(v.ID)]
-	if locate, probes := probeLocators[string(v.ID)]; probes && v.fails != nil {
+	if locate, probes := probeLocators[string(v.ID)]; probes && v.evaluator != nil {
 		if locs := locate(meta, spec, v.fails); len(locs) > 0 {
 			return locs
 		}
@@ -238,17 +249,9 @@ func Evaluate(lv psaapi.LevelVersion, meta *metav1.ObjectMeta, spec *corev1.PodS
 			continue
 		}
 		at := psaapi.LevelVersion{Level: ce.check.Level, Version: lv.Version}
-		fails := func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) bool {
-			for _, r := range ce.evaluator.EvaluatePod(at, meta, spec) {
-				if !r.Allowed {
-					return true
-				}
-			}
-			return false
-		}
 		for _, r := range ce.evaluator.EvaluatePod(at, meta, spec) {
 			if !r.Allowed {
-				out = append(out, Violation{ID: ce.check.ID, Result: r, fails: fails})
+				out = append(out, Violation{ID: ce.check.ID, Result: r, evaluator: ce.evaluator, at: at})
 			}
 		}
 	}

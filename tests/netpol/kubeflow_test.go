@@ -9,8 +9,6 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/mattfenwick/cyclonus/pkg/matcher"
-	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/lockdown-krm/lockdown/functions/networkpolicy"
 )
@@ -67,28 +65,17 @@ func TestKubeflowDefaults(t *testing.T) {
 	if _, err := networkpolicy.Processor().Process(rl); err != nil || rl.Results.ExitCode() != 0 {
 		t.Fatalf("network-policy: %v %v", err, rl.Results)
 	}
-	var policies []*networkingv1.NetworkPolicy
+	policies := networkPolicies(t, rl.Items)
 	namespaceLabels := map[string]map[string]string{}
 	for _, obj := range rl.Items {
-		switch obj.GetKind() {
-		case "NetworkPolicy":
-			var np networkingv1.NetworkPolicy
-			if err := obj.As(&np); err != nil {
-				t.Fatalf("%s: %v", obj.GetName(), err)
-			}
-			policies = append(policies, &np)
-		case "Namespace":
+		if obj.GetKind() == "Namespace" {
 			namespaceLabels[obj.GetName()] = obj.GetLabels()
 		}
 	}
 	engine := matcher.BuildNetworkPolicies(false, policies)
 	rows := readVerdicts(t, namespaceLabels)
 	for _, v := range rows {
-		got := engine.IsTrafficAllowed(&matcher.Traffic{
-			Source: peer(v.from, "10.0.1.1"), Destination: peer(v.to, "10.0.2.2"),
-			ResolvedPort: v.port, Protocol: corev1.ProtocolTCP,
-		}).IsAllowed()
-		if got != v.allowed {
+		if got := allowed(engine, v.from, v.to, v.port); got != v.allowed {
 			t.Errorf("README row %q: the engine says allowed=%v", v.row, got)
 		}
 	}

@@ -98,8 +98,18 @@ func render(t *testing.T, spec string) *matcher.Policy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var policies []*networkingv1.NetworkPolicy
-	for _, obj := range rl.Items {
+	policies := networkPolicies(t, rl.Items)
+	if len(policies) == 0 {
+		t.Fatalf("network-policy wrote no NetworkPolicy:\n%s", out)
+	}
+	return matcher.BuildNetworkPolicies(false, policies)
+}
+
+// networkPolicies decodes the NetworkPolicies among items.
+func networkPolicies(t *testing.T, items fn.KubeObjects) []*networkingv1.NetworkPolicy {
+	t.Helper()
+	var out []*networkingv1.NetworkPolicy
+	for _, obj := range items {
 		if obj.GetKind() != "NetworkPolicy" {
 			continue
 		}
@@ -107,12 +117,9 @@ func render(t *testing.T, spec string) *matcher.Policy {
 		if err := obj.As(&np); err != nil {
 			t.Fatalf("%s: %v", obj.GetName(), err)
 		}
-		policies = append(policies, &np)
+		out = append(out, &np)
 	}
-	if len(policies) == 0 {
-		t.Fatalf("network-policy wrote no NetworkPolicy:\n%s", out)
-	}
-	return matcher.BuildNetworkPolicies(false, policies)
+	return out
 }
 
 // allowed asks the engine whether from reaches to on a TCP port, both the
