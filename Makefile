@@ -56,10 +56,12 @@ unit:
 
 # Real kpt: `kpt fn eval --exec` and `kpt fn render` with the images under podman,
 # and `kpt live apply` into kube-apiserver and etcd, which scripts/apiserver.sh
-# builds first (once: minutes cold, a second warm).
+# builds first, with Kyverno's admission controller (scripts/kyverno.sh)
+# for the admission tests (once each: minutes cold, a second warm).
 e2e:
 	@mkdir -p out
 	bash scripts/apiserver.sh build >/dev/null
+	bash scripts/kyverno.sh admission-controller >/dev/null
 	source scripts/tools.sh env && LOCKDOWN_E2E=1 $(GO) test -count=1 -timeout 45m -v ./e2e/ 2>&1 | tee out/e2e.log | grep -E '^(\s*--- |PASS|FAIL|ok )' ; exit $${PIPESTATUS[0]}
 
 build:

@@ -145,21 +145,11 @@ functionConfig:
 	if err != nil {
 		t.Fatal(err)
 	}
-	var namespaces []*unstructured.Unstructured
-	for _, obj := range rl.Items {
-		if obj.GetKind() != "Namespace" {
-			continue
-		}
-		u := &unstructured.Unstructured{}
-		if err := yaml.Unmarshal([]byte(obj.String()), &u.Object); err != nil {
-			t.Fatal(err)
-		}
-		// kpt's own annotations are not the API server's business.
-		u.SetAnnotations(nil)
+	namespaces := asApplied(t, rl.Items, "Namespace")
+	for _, u := range namespaces {
 		if u.GetName() == fenced && u.GetLabels()["pod-security.kubernetes.io/enforce"] != level {
 			t.Fatalf("namespace %s labels %v: want enforce %s", fenced, u.GetLabels(), level)
 		}
-		namespaces = append(namespaces, u)
 	}
 	if len(namespaces) != 2 {
 		t.Fatalf("pod-security wrote %d Namespaces, want 2", len(namespaces))

@@ -81,6 +81,10 @@ func TestLive(t *testing.T) {
 			})
 		}
 	}
+	// Last: it installs Kyverno, a Kubeflow profile and Kubeflow's
+	// ClusterRoles outside any kpt inventory, which a later apply of the
+	// hardening blueprint would refuse to adopt.
+	t.Run("kyverno-admission", func(t *testing.T) { s.testKyvernoAdmission(t, repo) })
 }
 
 // variant is a blueprint rendered after the hand edits a user makes to

@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
-# kyverno.sh builds the Kyverno CLI (kubectl-kyverno) from its Go module and
-# prints the binary's path. The bench runs `kyverno apply` with it to compare
-# pod-security-check with Kyverno on the same objects.
+# kyverno.sh builds Kyverno's binaries from its Go module and prints the
+# path of the one asked for:
 #
-#   scripts/kyverno.sh     build when missing, then print the binary's path
+#   scripts/kyverno.sh [cli]               the CLI (kubectl-kyverno): the bench
+#                                          runs `kyverno apply` with it to compare
+#                                          pod-security-check with Kyverno
+#   scripts/kyverno.sh admission-controller
+#                                          the admission controller (cmd/kyverno):
+#                                          the live tests run it out of cluster
+#                                          against the test API server
+#
+# Each is built when missing; a warm run returns at once.
 #
 # Kyverno is not a library made to be required: its go.mod replaces
 # k8s.io/pod-security-admission with its own fork, and a replace directive
 # only counts in the main module. So the build goes through a small wrapper
 # module that requires Kyverno and repeats its replace directives, in the
-# user cache folder (outside the work tree, keyed by version):
+# user cache folder (outside the work tree, keyed by version), shared by
+# both binaries:
 #
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/lockdown/kyverno-<version>/
-#     go.mod, go.sum   the wrapper
-#     kyverno          the binary
-#     build.log        the last build's output
+#     go.mod, go.sum                the wrapper
+#     kyverno                       the CLI
+#     kyverno-admission-controller  the admission controller
+#     build.log                     the last build's output
 #
 # Kyverno's own go.sum is copied into the wrapper before the build: without
 # it the go command asks the checksum database about every dependency, and
@@ -23,33 +32,53 @@
 # where go env puts them, outside the wrapper folder, so deleting the folder
 # forces a relink, not a download.
 #
-# A cold build takes about 7 minutes on 2 idle cores (11 with the cores
-# shared) and 2.4 GB of memory; a warm run returns at once. That is why `make bench` builds it and `make test`
-# does not.
+# A cold build of either takes about 7 minutes on 2 idle cores (11 with the
+# cores shared) and 2.4 GB of memory; the second shares the first's
+# compiled packages. `make bench` builds the CLI, `make e2e` the admission
+# controller.
 set -euo pipefail
 
 version=v1.15.2
 module=github.com/kyverno/kyverno
-package=$module/cmd/cli/kubectl-kyverno
-
-dir=${XDG_CACHE_HOME:-$HOME/.cache}/lockdown/kyverno-$version
-binary=$dir/kyverno
-log=$dir/build.log
 
 fail() {
 	echo "kyverno.sh: $*" >&2
 	exit 1
 }
 
+dir=${XDG_CACHE_HOME:-$HOME/.cache}/lockdown/kyverno-$version
+log=$dir/build.log
+# what names the binary; check runs the built one to see that it starts.
+what=${1:-cli}
+case $what in
+cli)
+	package=$module/cmd/cli/kubectl-kyverno
+	binary=$dir/kyverno
+	check=(version)
+	;;
+admission-controller)
+	package=$module/cmd/kyverno
+	binary=$dir/kyverno-admission-controller
+	# Its flags parse before it needs a cluster: --help prints them and
+	# exits (0 or 2, by how the flag set was made).
+	check=(--help)
+	;;
+*)
+	echo "usage: scripts/kyverno.sh [cli | admission-controller]" >&2
+	exit 2
+	;;
+esac
+
 if [ -x "$binary" ]; then
 	echo "$binary"
 	exit 0
 fi
 
-command -v go >/dev/null || fail "go not found on PATH: the Kyverno CLI is built from its Go module"
+command -v go >/dev/null || fail "go not found on PATH: Kyverno's $what is built from its Go module"
 mkdir -p "$dir" || fail "cannot create the wrapper folder $dir"
 cd "$dir"
-# Two benches may start at once: the second waits for the first's build.
+# Two builds may start at once (two benches, or a bench and the tests):
+# the second waits for the first.
 if command -v flock >/dev/null; then
 	exec 9>"$dir/.lock"
 	flock 9
@@ -68,7 +97,7 @@ export GOTOOLCHAIN=local
 # the string field NAME (the go command writes one field per line).
 json_field() { sed -n "s/^[[:space:]]*\"$1\": \"\(.*\)\",\{0,1\}\$/\1/p" | head -n 1; }
 
-echo "kyverno.sh: building the Kyverno CLI $version into $dir (cold: about 7 minutes and 2.4 GB of memory)" >&2
+echo "kyverno.sh: building Kyverno $version ($what) into $dir (cold: about 7 minutes and 2.4 GB of memory)" >&2
 # A wrapper left by a failed build goes first, so that the download runs
 # outside any module.
 rm -f go.mod go.sum "$binary.tmp"
@@ -107,8 +136,8 @@ cp "$src/go.sum" go.sum || fail "cannot copy $src/go.sum into $dir"
 chmod u+w go.sum
 printf '%s %s %s\n%s %s/go.mod %s\n' "$module" "$version" "$sum" "$module" "$version" "$gomodsum" >>go.sum
 cat >go.mod <<EOF
-// Wrapper that builds the Kyverno CLI: written by lockdown's scripts/kyverno.sh.
-module lockdown.invalid/kyverno-cli
+// Wrapper that builds Kyverno's binaries: written by lockdown's scripts/kyverno.sh.
+module lockdown.invalid/kyverno-wrapper
 
 ${go_line:-go 1.24}
 
@@ -130,8 +159,12 @@ if ! CGO_ENABLED=0 GOFLAGS="$(go env GOFLAGS) -mod=mod" go build -trimpath \
 	tail -n 30 "$log" >&2
 	fail "go build $package ($version) failed in the wrapper module $dir after $((SECONDS - start)) s (full log: $log)"
 fi
-"$binary.tmp" version >>"$log" 2>&1 ||
-	fail "the Kyverno CLI built but '$binary.tmp version' fails (see $log)"
+status=0
+"$binary.tmp" "${check[@]}" >>"$log" 2>&1 || status=$?
+# 2 is the flag package's exit after -help.
+if [ "$status" -ne 0 ] && ! { [ "$what" = admission-controller ] && [ "$status" -eq 2 ]; }; then
+	fail "Kyverno's $what built but '$binary.tmp ${check[*]}' fails with $status (see $log)"
+fi
 mv "$binary.tmp" "$binary"
 echo "kyverno.sh: built in $((SECONDS - start)) s" >&2
 echo "$binary"

@@ -79,6 +79,24 @@ const (
 	descAnnotation       = "policies.kyverno.io/description"
 )
 
+// podControllers are the kinds a policy matches beside Pod when its
+// exemptions name resources or select them by label.
+//
+// A Deployment that takes over a node must be refused when it is created,
+// not only its pods when its ReplicaSet makes them (the user sees no
+// error, only no pods). For a rule that matches Pods, Kyverno writes that
+// rule for the pod controllers itself (autogen), unless the rule's match
+// or exclude names resources or selects them by label, as exemptions do:
+// then it writes none, and its autogen-controllers annotation does not
+// bring them back (v1.15.2, pkg/autogen/v1/autogen.go: CanAutoGen,
+// checkAutogenSupport, computeRules). So such a rule matches the
+// controllers itself, Kyverno's own list of them (PodControllers in the
+// same file): its podSecurity validation reads a controller's pod template
+// (pkg/engine/handlers/validation/validate_pss.go, getSpec), and the
+// exclude block then applies to the controller's own name and labels, as
+// pod-security-check's exemptions do.
+var podControllers = []string{"DaemonSet", "Deployment", "Job", "StatefulSet", "ReplicaSet", "ReplicationController", "CronJob"}
+
 // everyImage selects every container of a pod in a container-level
 // exclusion.
 var everyImage = []string{"*"}
@@ -110,12 +128,16 @@ func policyFor(c control, cfg *pssconfig.PodSecurity, version string, exclude *m
 	if text := exemptionsText(cfg); text != "" {
 		annotations[ExemptionsAnnotation] = text
 	}
+	kinds := []string{"Pod"}
+	if len(cfg.ExemptNames) > 0 || len(cfg.ExemptLabels) > 0 {
+		kinds = append(kinds, podControllers...)
+	}
 	return &clusterPolicy{
 		TypeMeta: metav1.TypeMeta{APIVersion: "kyverno.io/v1", Kind: "ClusterPolicy"},
 		Metadata: metav1.ObjectMeta{Name: c.Policy, Annotations: annotations},
 		Spec: policySpec{Rules: []rule{{
 			Name:    c.Policy,
-			Match:   matchAny{Any: []resourceFilter{{Resources: resourceDescription{Kinds: []string{"Pod"}}}}},
+			Match:   matchAny{Any: []resourceFilter{{Resources: resourceDescription{Kinds: kinds}}}},
 			Exclude: exclude,
 			Validate: validation{
 				FailureAction: cfg.ValidationFailureAction,
