@@ -14,7 +14,6 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/lockdown-krm/lockdown/functions/podsecurity"
-	"github.com/lockdown-krm/lockdown/functions/podsecuritycheck"
 )
 
 var (
@@ -193,27 +192,9 @@ func podObject(t *testing.T, p admissionPod) *unstructured.Unstructured {
 // error in pod.
 func checkRefuses(t *testing.T, level string, pod *unstructured.Unstructured) bool {
 	t.Helper()
-	body, err := yaml.Marshal(pod.Object)
-	if err != nil {
-		t.Fatal(err)
-	}
-	obj, err := fn.ParseKubeObject(body)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg, err := fn.ParseKubeObject([]byte("apiVersion: fn.lockdown.dev/v1alpha1\nkind: PodSecurity\nmetadata: {name: pod-security}\nspec: {level: " + level + "}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rl := &fn.ResourceList{Items: fn.KubeObjects{obj}, FunctionConfig: cfg}
-	podsecuritycheck.Processor().Process(rl) // a violation is an error result, and a failed run
-	if len(rl.Results) == 0 {
-		t.Fatal("pod-security-check wrote no result")
-	}
-	for _, r := range rl.Results {
-		if r.Severity == fn.Error {
-			return true
-		}
-	}
-	return false
+	return len(checkFailures(t, []*unstructured.Unstructured{pod}, cfg)) > 0
 }

@@ -23,7 +23,6 @@ import (
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/restmapper"
-	"k8s.io/client-go/tools/clientcmd"
 )
 
 // liveServer is an etcd and a kube-apiserver on loopback, started by
@@ -63,13 +62,7 @@ func startLiveServer(t *testing.T, repo string) *liveServer {
 	t.Logf("%s(the script took %s)", out, time.Since(begin).Round(100*time.Millisecond))
 
 	s := &liveServer{dir: dir, kubeconfig: filepath.Join(dir, "kubeconfig")}
-	config, err := clientcmd.BuildConfigFromFlags("", s.kubeconfig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The status writer and the assertions make many small requests at
-	// once; client-go's default of 5 per second would be the bottleneck.
-	config.QPS, config.Burst = 200, 400
+	config := s.restConfig(t)
 	if s.dyn, err = dynamic.NewForConfig(config); err != nil {
 		t.Fatal(err)
 	}

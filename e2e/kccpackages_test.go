@@ -1118,17 +1118,7 @@ func kccSampleInProject(t *testing.T, sample kccCase) kccCase {
 // at the version go.mod requires (downloaded when missing).
 func kccModuleDir(t *testing.T, repo string) string {
 	t.Helper()
-	cmd := exec.Command("go", "mod", "download", "-json", crdschema.KCCModule)
-	cmd.Dir = repo
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("go mod download -json %s: %v\n%s", crdschema.KCCModule, err, out)
-	}
-	var mod struct{ Dir, Version, Error string }
-	if err := json.Unmarshal(out, &mod); err != nil || mod.Dir == "" {
-		t.Fatalf("go mod download -json %s gave no folder (%v): %s", crdschema.KCCModule, err, out)
-	}
-	return mod.Dir
+	return goModuleDir(t, repo, crdschema.KCCModule)
 }
 
 // kccPlaceholder is the samples' `${NAME}` or `${NAME?}`.

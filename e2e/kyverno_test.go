@@ -16,12 +16,15 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/yaml"
 
 	"github.com/lockdown-krm/lockdown/functions/podsecurity"
+	"github.com/lockdown-krm/lockdown/functions/podsecuritycheck"
+	"github.com/lockdown-krm/lockdown/internal/testing/benchdata"
 )
 
 // The Kubeflow profile a notebook user works in, and the account the
@@ -118,7 +121,8 @@ func (s *liveServer) testKyvernoAdmission(t *testing.T, repo string) {
 	binary := kyvernoBinary(t, repo)
 	module := goModuleDir(t, repo, kyvernoModule+"@"+podsecurity.KyvernoVersion)
 	container := s.installKyverno(t, filepath.Join(module, kyvernoInstallManifest))
-	notebook := s.kubeflowProfile(t, repo)
+	corpus := manifestObjects(t, benchdata.CorpusPath())
+	notebook := s.kubeflowProfile(t, corpus)
 	// Without a controller manager no one fills aggregated ClusterRoles:
 	// the test does, once Kyverno's and Kubeflow's are in.
 	s.aggregateClusterRoles(t)
@@ -161,7 +165,8 @@ func (s *liveServer) testKyvernoAdmission(t *testing.T, repo string) {
 			if want := []string{"Deployment/" + profileNamespace + "/take-over-the-node", rule, "spec.template.spec.hostNetwork"}; !containsAll(errText(err), want) {
 				t.Errorf("the take-over pod as a Deployment: %v; want a refusal naming %q", err, want)
 			}
-			s.checkIstioCNI(t, repo, !sc.withoutExemptions)
+			s.checkIstioCNI(t, corpus, !sc.withoutExemptions)
+			s.checkCorpusAgreement(t, corpus, withLevel(t, cfg, sc.level, sc.version))
 		})
 	}
 	t.Run("audit", func(t *testing.T) { s.testKyvernoAudit(t, notebook, config) })
@@ -170,9 +175,9 @@ func (s *liveServer) testKyvernoAdmission(t *testing.T, repo string) {
 // kubeflowProfile makes the profile namespace as Kubeflow's profile
 // controller would, with the corpus's kubeflow-edit ClusterRoles, and
 // returns a client that acts as the notebook's ServiceAccount.
-func (s *liveServer) kubeflowProfile(t *testing.T, repo string) dynamic.Interface {
+func (s *liveServer) kubeflowProfile(t *testing.T, corpus []*unstructured.Unstructured) dynamic.Interface {
 	t.Helper()
-	for _, obj := range manifestObjects(t, filepath.Join(filepath.Dir(repo), "shared", "corpus", "kubeflow-manifests.yaml")) {
+	for _, obj := range corpus {
 		if obj.GetKind() == "ClusterRole" && strings.HasPrefix(obj.GetName(), "kubeflow-") {
 			s.applyObject(t, obj)
 		}
@@ -338,16 +343,16 @@ func (s *liveServer) tryAs(ctx context.Context, client dynamic.Interface, gvr sc
 // checkIstioCNI: the Kubeflow install's own istio-cni-node DaemonSet,
 // moved to istio-system, is admitted by the shipped exemption (refused
 // without it); the same DaemonSet under another name is refused.
-func (s *liveServer) checkIstioCNI(t *testing.T, repo string, exempt bool) {
+func (s *liveServer) checkIstioCNI(t *testing.T, corpus []*unstructured.Unstructured, exempt bool) {
 	t.Helper()
 	ctx := context.Background()
 	if err := s.ensureNamespace(ctx, istioNamespace); err != nil {
 		t.Fatal(err)
 	}
 	var cni *unstructured.Unstructured
-	for _, obj := range manifestObjects(t, filepath.Join(filepath.Dir(repo), "shared", "corpus", "kubeflow-manifests.yaml")) {
+	for _, obj := range corpus {
 		if obj.GetKind() == "DaemonSet" && obj.GetName() == "istio-cni-node" {
-			cni = obj
+			cni = obj.DeepCopy()
 		}
 	}
 	if cni == nil {
@@ -396,7 +401,7 @@ func (s *liveServer) testKyvernoAudit(t *testing.T, notebook dynamic.Interface, 
 		var b bytes.Buffer
 		for _, e := range list.Items {
 			var event corev1.Event
-			if runtimeFromMap(e.Object, &event) == nil && event.Reason == "PolicyViolation" {
+			if runtime.DefaultUnstructuredConverter.FromUnstructured(e.Object, &event) == nil && event.Reason == "PolicyViolation" {
 				fmt.Fprintln(&b, event.Message)
 			}
 		}
@@ -419,6 +424,106 @@ func withoutExemptions(t *testing.T, config *fn.KubeObject) *fn.KubeObject {
 	}
 	for _, field := range []string{"exemptNames", "exemptLabels"} {
 		if _, err := out.RemoveNestedField("spec", field); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// checkCorpusAgreement creates every workload of the Kubeflow install (dry
+// run, as the cluster admin who installs it) under the policies of config:
+// Kyverno must refuse exactly the workloads pod-security-check fails the
+// render on with the same config. Kyverno's install leaves kube-system out
+// of its webhooks, so what the corpus puts there (Istio's CNI node agent,
+// the one workload that breaks baseline) is tried in istio-system, where
+// Istio's own guide puts it: admitted by its exemption, refused without.
+func (s *liveServer) checkCorpusAgreement(t *testing.T, corpus []*unstructured.Unstructured, config *fn.KubeObject) {
+	t.Helper()
+	ctx := context.Background()
+	var workloads []*unstructured.Unstructured
+	for _, obj := range corpus {
+		if _, ok := workloadKinds[obj.GetKind()]; ok {
+			obj = obj.DeepCopy()
+			if obj.GetNamespace() == "kube-system" {
+				obj.SetNamespace(istioNamespace)
+			}
+			workloads = append(workloads, obj)
+		}
+	}
+	failed := checkFailures(t, workloads, config)
+	agreed := 0
+	for _, obj := range workloads {
+		if err := s.ensureNamespace(ctx, obj.GetNamespace()); err != nil {
+			t.Fatal(err)
+		}
+		key := obj.GetKind() + "/" + obj.GetNamespace() + "/" + obj.GetName()
+		err := s.tryAs(ctx, s.dyn, workloadKinds[obj.GetKind()], obj)
+		refused := refusedBy(key)(err)
+		switch {
+		case !refused && err != nil:
+			t.Errorf("%s: refused, but not by Kyverno: %v", key, err)
+		case refused != failed[key]:
+			t.Errorf("%s: Kyverno refuses it: %v; pod-security-check fails it: %v (%v)", key, refused, failed[key], errText(err))
+		default:
+			agreed++
+		}
+	}
+	if len(workloads) == 0 {
+		t.Fatal("the Kubeflow corpus has no workload")
+	}
+	t.Logf("Kyverno and pod-security-check agree on %d of %d Kubeflow workloads (%d failed by the check)", agreed, len(workloads), len(failed))
+}
+
+// workloadKinds are the kinds the corpus agreement tries, with their
+// resources: Pod and the controllers the policies cover.
+var workloadKinds = map[string]schema.GroupVersionResource{
+	"Pod":         podsGVR,
+	"Deployment":  deploymentsGVR,
+	"DaemonSet":   daemonSetsGVR,
+	"StatefulSet": {Group: "apps", Version: "v1", Resource: "statefulsets"},
+	"ReplicaSet":  {Group: "apps", Version: "v1", Resource: "replicasets"},
+	"Job":         {Group: "batch", Version: "v1", Resource: "jobs"},
+	"CronJob":     {Group: "batch", Version: "v1", Resource: "cronjobs"},
+}
+
+// checkFailures runs pod-security-check over the workloads with config and
+// returns the objects it fails (an error result), as Kind/namespace/name.
+func checkFailures(t *testing.T, workloads []*unstructured.Unstructured, config *fn.KubeObject) map[string]bool {
+	t.Helper()
+	rl := &fn.ResourceList{FunctionConfig: config}
+	for _, obj := range workloads {
+		body, err := yaml.Marshal(obj.Object)
+		if err != nil {
+			t.Fatal(err)
+		}
+		item, err := fn.ParseKubeObject(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rl.Items = append(rl.Items, item)
+	}
+	podsecuritycheck.Processor().Process(rl) // a violation is an error result, and a failed run
+	if len(rl.Results) == 0 {
+		t.Fatal("pod-security-check wrote no result")
+	}
+	failed := map[string]bool{}
+	for _, r := range rl.Results {
+		if r.Severity == fn.Error && r.ResourceRef != nil {
+			failed[r.ResourceRef.Kind+"/"+r.ResourceRef.Namespace+"/"+r.ResourceRef.Name] = true
+		}
+	}
+	return failed
+}
+
+// withLevel is config at level and version.
+func withLevel(t *testing.T, config *fn.KubeObject, level, version string) *fn.KubeObject {
+	t.Helper()
+	out, err := fn.ParseKubeObject([]byte(config.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for field, value := range map[string]string{"level": level, "version": version} {
+		if err := out.SetNestedString(value, "spec", field); err != nil {
 			t.Fatal(err)
 		}
 	}

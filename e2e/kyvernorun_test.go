@@ -22,6 +22,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/dynamic"
@@ -64,12 +65,6 @@ var (
 	webhookConfigsGVR         = schema.GroupVersionResource{Group: "admissionregistration.k8s.io", Version: "v1", Resource: "validatingwebhookconfigurations"}
 	mutatingWebhookConfigsGVR = schema.GroupVersionResource{Group: "admissionregistration.k8s.io", Version: "v1", Resource: "mutatingwebhookconfigurations"}
 )
-
-// kyvernoRun is the admission controller running out of cluster.
-type kyvernoRun struct {
-	port int
-	log  string
-}
 
 // kyvernoBinary builds Kyverno's admission controller (once: `make e2e`
 // builds it before the tests) and returns its path.
@@ -232,7 +227,8 @@ func aggregatedRules(t *testing.T, role *unstructured.Unstructured, all []unstru
 	seen := map[string]bool{}
 	for _, sel := range selectors {
 		var selector metav1.LabelSelector
-		if err := runtimeFromMap(sel, &selector); err != nil {
+		m, _ := sel.(map[string]any)
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(m, &selector); err != nil {
 			t.Fatalf("ClusterRole %s: selector %v: %v", role.GetName(), sel, err)
 		}
 		matches, err := metav1.LabelSelectorAsSelector(&selector)
@@ -258,14 +254,9 @@ func aggregatedRules(t *testing.T, role *unstructured.Unstructured, all []unstru
 	return rules, fmt.Sprint(current) != fmt.Sprint(rules)
 }
 
-func runtimeFromMap(in any, out any) error {
-	body, err := yaml.Marshal(in)
-	if err != nil {
-		return err
-	}
-	return yaml.Unmarshal(body, out)
-}
-
+// restConfig is the admin's client configuration. The status writer and
+// the assertions make many small requests at once; client-go's default of
+// 5 per second would be the bottleneck.
 func (s *liveServer) restConfig(t *testing.T) *rest.Config {
 	t.Helper()
 	config, err := clientcmd.BuildConfigFromFlags("", s.kubeconfig)
@@ -282,14 +273,14 @@ func (s *liveServer) restConfig(t *testing.T) *rest.Config {
 // install), the webhook server on a free port, the URL registration, and
 // no metrics servers (they would listen on fixed ports). It returns once
 // the controller answers its readiness probe.
-func (s *liveServer) startKyverno(t *testing.T, binary string, container map[string]any) *kyvernoRun {
+func (s *liveServer) startKyverno(t *testing.T, binary string, container map[string]any) {
 	t.Helper()
 	dir := t.TempDir()
-	k := &kyvernoRun{port: freePort(t), log: filepath.Join(dir, "kyverno.log")}
+	port, log := freePort(t), filepath.Join(dir, "kyverno.log")
 	args := overrideFlags(stringsOf(container["args"]), map[string]string{
 		"kubeconfig":                      s.serviceAccountKubeconfig(t, dir, kyvernoNamespace, kyvernoDeployment),
-		"serverIP":                        "127.0.0.1:" + strconv.Itoa(k.port),
-		"webhookServerPort":               strconv.Itoa(k.port),
+		"serverIP":                        "127.0.0.1:" + strconv.Itoa(port),
+		"webhookServerPort":               strconv.Itoa(port),
 		"disableMetrics":                  "true",
 		"controllerRuntimeMetricsAddress": "0",
 	})
@@ -299,7 +290,7 @@ func (s *liveServer) startKyverno(t *testing.T, binary string, container map[str
 	}
 	// The image's sigstore root folder, somewhere writable here.
 	env = append(env, "TUF_ROOT="+filepath.Join(dir, "sigstore"), "HOME="+dir)
-	logFile, err := os.Create(k.log)
+	logFile, err := os.Create(log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +303,7 @@ func (s *liveServer) startKyverno(t *testing.T, binary string, container map[str
 	go func() { exited <- cmd.Wait(); logFile.Close() }()
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("last lines of the Kyverno admission controller's log:\n%s", tail(k.log, 40))
+			t.Logf("last lines of the Kyverno admission controller's log:\n%s", tail(log, 40))
 		}
 		_ = cmd.Process.Signal(os.Interrupt)
 		select {
@@ -323,7 +314,10 @@ func (s *liveServer) startKyverno(t *testing.T, binary string, container map[str
 		}
 	})
 	begin := time.Now()
-	probe := readinessPath(container)
+	probe, _, _ := unstructured.NestedString(container, "readinessProbe", "httpGet", "path")
+	if probe == "" {
+		t.Fatalf("the Kyverno container of %s has no readinessProbe.httpGet.path to wait on", kyvernoDeployment)
+	}
 	client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{
 		// The probe only asks whether it serves; the API server checks its
 		// certificate against the CA bundle of the webhook configuration.
@@ -332,10 +326,10 @@ func (s *liveServer) startKyverno(t *testing.T, binary string, container map[str
 	for {
 		select {
 		case err := <-exited:
-			t.Fatalf("the Kyverno admission controller exited (%v):\n%s", err, tail(k.log, 40))
+			t.Fatalf("the Kyverno admission controller exited (%v):\n%s", err, tail(log, 40))
 		default:
 		}
-		resp, err := client.Get("https://127.0.0.1:" + strconv.Itoa(k.port) + probe)
+		resp, err := client.Get("https://127.0.0.1:" + strconv.Itoa(port) + probe)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
@@ -343,12 +337,11 @@ func (s *liveServer) startKyverno(t *testing.T, binary string, container map[str
 			}
 		}
 		if time.Since(begin) > 2*time.Minute {
-			t.Fatalf("the Kyverno admission controller not ready after 2 minutes (last: %v):\n%s", err, tail(k.log, 40))
+			t.Fatalf("the Kyverno admission controller not ready after 2 minutes (last: %v):\n%s", err, tail(log, 40))
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-	t.Logf("Kyverno's admission controller ready on 127.0.0.1:%d in %s", k.port, time.Since(begin).Round(100*time.Millisecond))
-	return k
+	t.Logf("Kyverno's admission controller ready on 127.0.0.1:%d in %s", port, time.Since(begin).Round(100*time.Millisecond))
 }
 
 func stringsOf(v any) []string {
@@ -412,14 +405,6 @@ func containerEnv(container map[string]any, namespace, podName string) ([]string
 		}
 	}
 	return env, nil
-}
-
-func readinessPath(container map[string]any) string {
-	path, _, _ := unstructured.NestedString(container, "readinessProbe", "httpGet", "path")
-	if path == "" {
-		return "/health/readiness"
-	}
-	return path
 }
 
 func freePort(t *testing.T) int {
